@@ -1,0 +1,1 @@
+"""Organisations, users, memberships with roles, invitations and API tokens."""

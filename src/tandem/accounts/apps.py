@@ -1,0 +1,9 @@
+"""Django app configuration for accounts."""
+
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "tandem.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"

@@ -1,0 +1,1 @@
+"""Comments, the activity journal, notifications and webhooks."""

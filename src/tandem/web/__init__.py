@@ -1,0 +1,1 @@
+"""Base templates, middleware, error mapping, the API root and static sources."""

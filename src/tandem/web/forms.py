@@ -1,0 +1,22 @@
+"""Forms of the web app: sign-in, and showing a service's refusal on a form."""
+
+from __future__ import annotations
+
+from django import forms
+
+from tandem.errors import DomainError
+from tandem.web.errors import status_for
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}))
+    password = forms.CharField(
+        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+def show_refusal(form: forms.Form, error: DomainError) -> int:
+    """Put a service's refusal on the form field it names (or the whole form); return the status."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+    return status_for(error)
