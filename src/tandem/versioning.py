@@ -1,4 +1,4 @@
-"""Optimistic concurrency: every editable row carries a version that each update checks and bumps."""
+"""Optimistic concurrency: each editable row carries a version that updates check and bump."""
 
 from __future__ import annotations
 

@@ -133,7 +133,9 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
-def get_organisation(request: HttpRequest, response: HttpResponse, organisation_id: int) -> Organisation:
+def get_organisation(
+    request: HttpRequest, response: HttpResponse, organisation_id: int
+) -> Organisation:
     organisation = queries.get_organisation(actor(request), organisation_id)
     set_etag(response, organisation)
     return organisation
@@ -186,7 +188,9 @@ def list_members(
     response={201: MembershipOut},
     summary="Add someone who already has an account (others are invited)",
 )
-def add_member(request: HttpRequest, organisation_id: int, payload: MemberIn) -> tuple[int, Membership]:
+def add_member(
+    request: HttpRequest, organisation_id: int, payload: MemberIn
+) -> tuple[int, Membership]:
     membership = services.add_member(
         actor(request), organisation_id, email=payload.email, role=payload.role
     )
@@ -235,7 +239,9 @@ def list_invitations(request: HttpRequest, organisation_id: int) -> Any:
     response={201: InvitationCreated},
     summary="Invite someone by email; the response carries the secret link once",
 )
-def invite_member(request: HttpRequest, organisation_id: int, payload: MemberIn) -> tuple[int, dict[str, Any]]:
+def invite_member(
+    request: HttpRequest, organisation_id: int, payload: MemberIn
+) -> tuple[int, dict[str, Any]]:
     invitation, secret = services.invite_member(
         actor(request), organisation_id, email=payload.email, role=payload.role
     )
@@ -276,7 +282,15 @@ def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str,
 def _token_dict(token: ApiToken) -> dict[str, Any]:
     return {
         field: getattr(token, field)
-        for field in ("id", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+        for field in (
+            "id",
+            "name",
+            "prefix",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+        )
     }
 
 

@@ -19,7 +19,9 @@ class RoleForm(forms.Form):
 
 class OrganisationForm(forms.Form):
     name = forms.CharField(max_length=120)
-    time_zone = forms.CharField(max_length=64, initial="UTC", help_text="IANA name, e.g. Europe/Berlin")
+    time_zone = forms.CharField(
+        max_length=64, initial="UTC", help_text="IANA name, e.g. Europe/Berlin"
+    )
     currency = forms.CharField(max_length=3, initial="EUR", help_text="ISO 4217 code, e.g. EUR")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -41,7 +43,9 @@ class PasswordForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=80, widget=forms.TextInput(attrs={"placeholder": "CI export script"}))
+    name = forms.CharField(
+        max_length=80, widget=forms.TextInput(attrs={"placeholder": "CI export script"})
+    )
     expires_at = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -50,7 +54,9 @@ class TokenForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    display_name = forms.CharField(max_length=120, widget=forms.TextInput(attrs={"autofocus": True}))
+    display_name = forms.CharField(
+        max_length=120, widget=forms.TextInput(attrs={"autofocus": True})
+    )
     password = forms.CharField(
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -40,9 +40,7 @@ class Organisation(models.Model):
 class UserManager(BaseUserManager["User"]):
     """Creates users with normalised emails and hashed passwords."""
 
-    def create_user(
-        self, email: str, password: str | None = None, **fields: Any
-    ) -> User:
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
         user = self.model(email=normalise_email(email), **fields)
         if password:
             user.set_password(password)

@@ -21,8 +21,10 @@ def list_organisations(actor: Actor) -> QuerySet[Organisation]:
 
 def list_memberships_of(user: User) -> QuerySet[Membership]:
     """A user's own memberships, for the organisation switcher."""
-    return Membership.objects.filter(user=user).select_related("organisation").order_by(
-        "organisation__name"
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
     )
 
 
@@ -49,16 +51,18 @@ def get_organisation_for_operator(key: str) -> Organisation:
 def list_members(actor: Actor, organisation_id: int) -> QuerySet[Membership]:
     """The organisation's members with their roles."""
     organisation = access_organisation(actor, organisation_id).organisation
-    return Membership.objects.filter(organisation=organisation).select_related("user").order_by(
-        "user__display_name", "user__email"
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__display_name", "user__email")
     )
 
 
 def get_membership(actor: Actor, membership_id: int) -> Membership:
     """One membership in an organisation the actor belongs to."""
-    membership = Membership.objects.select_related("user", "organisation").filter(
-        pk=membership_id
-    ).first()
+    membership = (
+        Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    )
     if membership is None:
         raise NotFound("No such member.", code="member.not_found")
     try:

@@ -38,7 +38,9 @@ from tandem.errors import Conflict, Forbidden, Invalid, NotFound, Throttled
 from tandem.versioning import bump, expect_version
 
 INVITATION_LIFETIME = timedelta(days=14)
-RESERVED_SLUGS = frozenset({"api", "static", "login", "logout", "account", "invite", "health", "new"})
+RESERVED_SLUGS = frozenset(
+    {"api", "static", "login", "logout", "account", "invite", "health", "new"}
+)
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -67,7 +69,9 @@ def _clean_name(value: str, field: str, limit: int) -> str:
     if not value:
         raise Invalid(f"The {field.replace('_', ' ')} must not be empty.", field=field)
     if len(value) > limit:
-        raise Invalid(f"The {field.replace('_', ' ')} is longer than {limit} characters.", field=field)
+        raise Invalid(
+            f"The {field.replace('_', ' ')} is longer than {limit} characters.", field=field
+        )
     return value
 
 
@@ -164,7 +168,9 @@ def _unique_slug(name: str, wanted: str | None) -> str:
         if slug in RESERVED_SLUGS:
             raise Invalid(f"'{slug}' is reserved; choose another slug.", field="slug")
         if Organisation.objects.filter(slug=slug).exists():
-            raise Conflict(f"The slug '{slug}' is taken.", field="slug", code="organisation.slug_taken")
+            raise Conflict(
+                f"The slug '{slug}' is taken.", field="slug", code="organisation.slug_taken"
+            )
         return slug
     base = slugify(name)[:50] or "workspace"
     if base in RESERVED_SLUGS:
@@ -181,7 +187,9 @@ def _register(email: str, display_name: str | None, password: str | None) -> Use
     name = _clean_name(display_name or email.split("@")[0], "display_name", 120)
     candidate = User(email=email, display_name=name)
     return User.objects.create_user(
-        email, password=_clean_password(password, candidate) if password else None, display_name=name
+        email,
+        password=_clean_password(password, candidate) if password else None,
+        display_name=name,
     )
 
 
@@ -328,10 +336,13 @@ def add_member(
     return membership
 
 
-def _membership_in(actor: Actor, membership_id: int, permission: Permission) -> tuple[Membership, Role]:
+def _membership_in(
+    actor: Actor, membership_id: int, permission: Permission
+) -> tuple[Membership, Role]:
     """The membership (locked) and the actor's role, checking access to its organisation."""
     membership = (
-        Membership.objects.select_for_update().select_related("user", "organisation")
+        Membership.objects.select_for_update()
+        .select_related("user", "organisation")
         .filter(pk=membership_id)
         .first()
     )
@@ -384,7 +395,9 @@ def change_role(actor: Actor, membership_id: int, *, role: str, version: int | N
 @transaction.atomic
 def remove_member(actor: Actor, membership_id: int) -> None:
     """Remove someone from the organisation (or leave it yourself); never the last owner."""
-    membership = Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    membership = (
+        Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    )
     leaving = membership is not None and membership.user_id == getattr(actor, "pk", None)
     permission = Permission.VIEW if leaving else Permission.MANAGE_MEMBERS
     membership, actor_role = _membership_in(actor, membership_id, permission)
@@ -417,7 +430,9 @@ def invitation_url(secret: str) -> str:
 
 
 @transaction.atomic
-def invite_member(actor: Actor, organisation_id: int, *, email: str, role: str) -> tuple[Invitation, str]:
+def invite_member(
+    actor: Actor, organisation_id: int, *, email: str, role: str
+) -> tuple[Invitation, str]:
     """Invite someone by email; returns the invitation and its secret link's token (shown once).
 
     The email goes out only after the invitation is committed.
@@ -429,7 +444,9 @@ def invite_member(actor: Actor, organisation_id: int, *, email: str, role: str) 
     organisation = access.organisation
     if Membership.objects.filter(organisation=organisation, user__email=email).exists():
         raise Conflict(
-            f"{email} is already a member of {organisation.name}.", code="member.exists", field="email"
+            f"{email} is already a member of {organisation.name}.",
+            code="member.exists",
+            field="email",
         )
     now = timezone.now()
     # A fresh invitation replaces any open one for the same address.

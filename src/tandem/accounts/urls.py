@@ -14,7 +14,11 @@ urlpatterns = [
     path("invite/<str:secret>/", views.accept_invitation, name="accept_invitation"),
     path("o/<slug:org>/members/", views.members, name="members"),
     path("o/<slug:org>/members/<int:membership_id>/role/", views.change_role, name="change_role"),
-    path("o/<slug:org>/members/<int:membership_id>/remove/", views.remove_member, name="remove_member"),
+    path(
+        "o/<slug:org>/members/<int:membership_id>/remove/",
+        views.remove_member,
+        name="remove_member",
+    ),
     path(
         "o/<slug:org>/invitations/<int:invitation_id>/revoke/",
         views.revoke_invitation,

@@ -29,7 +29,9 @@ from tandem.web.forms import show_refusal
 from tandem.web.pages import organisation_page
 
 
-def _members_context(request: HttpRequest, access: Access, invite_form: InviteForm) -> dict[str, object]:
+def _members_context(
+    request: HttpRequest, access: Access, invite_form: InviteForm
+) -> dict[str, object]:
     members = list(queries.list_members(request.user, access.organisation.pk))  # type: ignore[arg-type]
     manage = access.can(Permission.MANAGE_MEMBERS)
     rows = [
@@ -46,7 +48,7 @@ def _members_context(request: HttpRequest, access: Access, invite_form: InviteFo
         for m in members
     ]
     invitable = [(r.value, ROLE_LABELS[r]) for r in Role if can_assign_role(access.role, None, r)]
-    invite_form.fields["role"].choices = invitable
+    invite_form.fields["role"].choices = invitable  # type: ignore[attr-defined]
     return {
         "rows": rows,
         "can_manage": manage,
@@ -298,7 +300,7 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
     if request.method == "POST":
         try:
             if user is not None:
-                membership = services.accept_invitation(secret, user=user)  # type: ignore[arg-type]
+                membership = services.accept_invitation(secret, user=user)
             elif form is not None and form.is_valid():
                 membership = services.accept_invitation(
                     secret,
@@ -326,8 +328,7 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
             "role_label": ROLE_LABELS[Role(invitation.role)],
             "form": form,
             "has_account": has_account,
-            "wrong_user": user is not None and user.email != invitation.email,  # type: ignore[union-attr]
+            "wrong_user": user is not None and user.email != invitation.email,
         },
         status=status,
     )
-

@@ -82,11 +82,15 @@ def create_token(
 def create_org(
     name: str = typer.Argument(..., help="The organisation's name."),
     owner: str = typer.Option(..., "--owner", help="Email of the owner; created if new."),
-    owner_name: str | None = typer.Option(None, "--owner-name", help="Display name of a new owner."),
+    owner_name: str | None = typer.Option(
+        None, "--owner-name", help="Display name of a new owner."
+    ),
     password: str | None = typer.Option(
         None, "--password", help="Password of a new owner (a random one is printed if omitted)."
     ),
-    slug: str | None = typer.Option(None, "--slug", help="URL name; derived from the name if omitted."),
+    slug: str | None = typer.Option(
+        None, "--slug", help="URL name; derived from the name if omitted."
+    ),
     time_zone: str = typer.Option("UTC", "--time-zone", help="IANA time zone."),
     currency: str = typer.Option("EUR", "--currency", help="ISO 4217 currency code."),
 ) -> None:
@@ -110,7 +114,9 @@ def create_org(
         owner_name=owner_name,
         owner_password=password if is_new else None,
     )
-    typer.echo(f"Created {organisation.name} ({organisation.slug}), owned by {normalise_email(owner)}.")
+    typer.echo(
+        f"Created {organisation.name} ({organisation.slug}), owned by {normalise_email(owner)}."
+    )
     if generated:
         typer.echo(f"Password: {generated}")
 
@@ -129,5 +135,7 @@ def list_orgs() -> None:
     for column in ("Slug", "Name", "Members", "Time zone"):
         table.add_column(column)
     for organisation in Organisation.objects.annotate(n=Count("memberships")).order_by("name"):
-        table.add_row(organisation.slug, organisation.name, str(organisation.n), organisation.time_zone)
+        table.add_row(
+            organisation.slug, organisation.name, str(organisation.n), organisation.time_zone
+        )
     Console().print(table)

@@ -10,7 +10,7 @@ from tandem.accounts.services import add_member, create_organisation
 from tandem.core.permissions import Role
 
 DEMO_SLUG = "lumen"
-DEMO_PASSWORD = "tandem-demo"
+DEMO_PASSWORD = "tandem-demo"  # noqa: S105 - documented in the README on purpose
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ api = NinjaAPI(
         "Product and project management in one system. Authenticate with a personal API token "
         "(`Authorization: Bearer tdm_...`, created under Account → API tokens) or a signed-in "
         "browser session with its CSRF token. Updates need `If-Match` with the ETag you read; "
-        "errors are `{\"detail\": ..., \"code\": ...}`."
+        'errors are `{"detail": ..., "code": ...}`.'
     ),
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],

@@ -11,9 +11,7 @@ import sys
 from pathlib import Path
 
 # (file inside node_modules, name under static/vendor/)
-VENDOR_FILES: tuple[tuple[str, str], ...] = (
-    ("htmx.org/dist/htmx.min.js", "htmx.min.js"),
-)
+VENDOR_FILES: tuple[tuple[str, str], ...] = (("htmx.org/dist/htmx.min.js", "htmx.min.js"),)
 
 TARGET = Path(__file__).resolve().parent / "static" / "vendor"
 

@@ -18,7 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     access = current_access(request)
     context: dict[str, Any] = {
-        "my_memberships": list(list_memberships_of(user)),  # type: ignore[arg-type]
+        "my_memberships": list(list_memberships_of(user)),
         "access": access,
     }
     if access is not None:

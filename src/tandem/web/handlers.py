@@ -8,7 +8,9 @@ from django.shortcuts import render
 
 def _page(request: HttpRequest, status: int, message: str, code: str) -> HttpResponse:
     return render(
-        request, "web/error.html", {"status": status, "error": {"message": message, "code": code}},
+        request,
+        "web/error.html",
+        {"status": status, "error": {"message": message, "code": code}},
         status=status,
     )
 
@@ -22,4 +24,6 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _page(request, 500, "Something went wrong on our side; nothing was saved.", "server_error")
+    return _page(
+        request, 500, "Something went wrong on our side; nothing was saved.", "server_error"
+    )

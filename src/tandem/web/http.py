@@ -27,7 +27,7 @@ def if_match_version(request: HttpRequest) -> int | None:
     match = _ETAG.match(header)
     if match is None:
         raise Invalid(
-            f"If-Match must be an ETag this API gave out, such as \"3\"; got {header!r}.",
+            f'If-Match must be an ETag this API gave out, such as "3"; got {header!r}.',
             field="If-Match",
             code="invalid_if_match",
         )
@@ -39,7 +39,9 @@ def set_etag(response: HttpResponse, row: Any) -> None:
     response["ETag"] = etag(row.version)
 
 
-def apply_ordering(queryset: QuerySet[M], ordering: str | None, allowed: dict[str, str]) -> QuerySet[M]:
+def apply_ordering(
+    queryset: QuerySet[M], ordering: str | None, allowed: dict[str, str]
+) -> QuerySet[M]:
     """Order by a comma-separated list of public field names, each optionally prefixed with -."""
     if not ordering:
         return queryset

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 from tandem.errors import DomainError
@@ -53,13 +53,10 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         view_func: Callable[..., Any],
         view_args: Any,
         view_kwargs: Any,
-    ) -> HttpResponse | None:
+    ) -> HttpResponseBase | None:
         if request.path.startswith("/api/"):
             return None
-        response: HttpResponse | None = super().process_view(
-            request, view_func, view_args, view_kwargs
-        )
-        return response
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class DomainErrorMiddleware:
@@ -75,7 +72,9 @@ class DomainErrorMiddleware:
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
         status = status_for(exception)
-        template = "web/_error_fragment.html" if request.headers.get("HX-Request") else "web/error.html"
+        template = (
+            "web/_error_fragment.html" if request.headers.get("HX-Request") else "web/error.html"
+        )
         response = render(request, template, {"error": exception, "status": status}, status=status)
         for name, value in headers_for(exception).items():
             response[name] = value

@@ -6,6 +6,7 @@ Each app adds its pages here as they land; an entry shows only to roles allowed 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 
@@ -45,7 +46,7 @@ SECTIONS: tuple[NavSection, ...] = (
 )
 
 
-def build_navigation(access: Access, current_path: str) -> list[dict[str, object]]:
+def build_navigation(access: Access, current_path: str) -> list[dict[str, Any]]:
     """The sections and links this member may see, with the current page marked."""
     sections = []
     for section in SECTIONS:

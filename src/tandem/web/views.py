@@ -91,7 +91,9 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
     """The organisation's overview: who is here, what changed, what to do next."""
     organisation = access.organisation
     counts = dict(
-        organisation.memberships.values_list("role").annotate(n=Count("id")).values_list("role", "n")
+        organisation.memberships.values_list("role")
+        .annotate(n=Count("id"))
+        .values_list("role", "n")
     )
     roles = [
         {"label": ROLE_LABELS[role], "count": counts.get(role.value, 0)}
