@@ -1,0 +1,276 @@
+"""The critical path method over task networks held as arrays.
+
+Build a ``Network`` (arrays of durations, links, bounds and calendars), ``prepare`` it once
+(graph order, refusing cycles) and ``schedule`` it as often as durations or dates change: the
+forward and backward passes, total and free float, critical tasks and the project finish.
+
+Link rules, with lag (negative = lead):
+FS: start(b) >= finish(a) + lag;  SS: start(b) >= start(a) + lag;
+FF: finish(b) >= finish(a) + lag; SF: finish(b) >= start(a) + lag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import numpy as np
+
+from tandem.core import cpm_kernels as k
+from tandem.errors import Conflict, Invalid
+
+NO_DATE = np.nan
+# Float comparisons of sums of durations: treat anything within this of zero as zero.
+EPSILON = 1e-6
+
+
+class LinkType(IntEnum):
+    FS = 0
+    SS = 1
+    FF = 2
+    SF = 3
+
+
+class DependencyCycle(Conflict):
+    """The links form a cycle; ``cycle`` lists the tasks of one, in link order."""
+
+    default_code = "task.dependency_cycle"
+
+    def __init__(self, cycle: list[str]) -> None:
+        loop = " → ".join([*cycle, cycle[0]])
+        super().__init__(f"These links form a cycle: {loop}.", details={"cycle": cycle})
+        self.cycle = cycle
+
+
+@dataclass(frozen=True)
+class CalendarArrays:
+    """Calendars flattened for the compiled passes (see core.calendar.IntervalTable)."""
+
+    ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    ends: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    cum: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    @classmethod
+    def stack(cls, tables: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> CalendarArrays:
+        """Concatenate (starts, ends, cum) of several calendars sharing one origin."""
+        if not tables:
+            return cls()
+        sizes = [len(t[0]) for t in tables]
+        ptr = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+        return cls(
+            ptr=ptr,
+            starts=np.concatenate([t[0] for t in tables]).astype(np.float64),
+            ends=np.concatenate([t[1] for t in tables]).astype(np.float64),
+            cum=np.concatenate([t[2] for t in tables]).astype(np.float64),
+        )
+
+    def span(self, c: int) -> tuple[float, float]:
+        """The elapsed range calendar c covers."""
+        lo, hi = int(self.ptr[c]), int(self.ptr[c + 1])
+        return float(self.starts[lo]), float(self.ends[hi - 1])
+
+
+@dataclass
+class Network:
+    """A task network as arrays; index i is task i. Build with ``Network.create``.
+
+    Bounds are elapsed times (or plain numbers): ``start_bound``/``finish_bound`` push early
+    dates later (project start, status date, start/finish no earlier than); ``start_limit``/
+    ``finish_limit`` pull late dates earlier (start/finish no later than, deadlines);
+    ``fixed_start``/``fixed_finish`` pin dates (must start/finish on, actual dates);
+    ``remaining`` is the remaining duration of started, unfinished tasks.
+    """
+
+    duration: np.ndarray
+    link_from: np.ndarray
+    link_to: np.ndarray
+    link_type: np.ndarray
+    lag: np.ndarray
+    lag_elapsed: np.ndarray
+    calendar: np.ndarray
+    start_bound: np.ndarray
+    finish_bound: np.ndarray
+    start_limit: np.ndarray
+    finish_limit: np.ndarray
+    fixed_start: np.ndarray
+    fixed_finish: np.ndarray
+    remaining: np.ndarray
+    alap: np.ndarray
+    project_start: float = 0.0
+    deadline: float | None = None
+    status: float = NO_DATE
+    calendars: CalendarArrays = field(default_factory=CalendarArrays)
+
+    @classmethod
+    def create(
+        cls,
+        duration: np.ndarray,
+        link_from: np.ndarray,
+        link_to: np.ndarray,
+        link_type: np.ndarray | None = None,
+        lag: np.ndarray | None = None,
+        *,
+        project_start: float = 0.0,
+        deadline: float | None = None,
+    ) -> Network:
+        """A network with default bounds: everything as soon as possible from project_start."""
+        n = len(duration)
+        m = len(link_from)
+        return cls(
+            duration=np.asarray(duration, dtype=np.float64),
+            link_from=np.asarray(link_from, dtype=np.int32),
+            link_to=np.asarray(link_to, dtype=np.int32),
+            link_type=np.zeros(m, np.int8) if link_type is None else np.asarray(link_type, np.int8),
+            lag=np.zeros(m) if lag is None else np.asarray(lag, dtype=np.float64),
+            lag_elapsed=np.zeros(m, dtype=np.bool_),
+            calendar=np.full(n, -1, dtype=np.int32),
+            start_bound=np.full(n, float(project_start)),
+            finish_bound=np.full(n, -np.inf),
+            start_limit=np.full(n, np.inf),
+            finish_limit=np.full(n, np.inf),
+            fixed_start=np.full(n, NO_DATE),
+            fixed_finish=np.full(n, NO_DATE),
+            remaining=np.full(n, NO_DATE),
+            alap=np.zeros(n, dtype=np.bool_),
+            project_start=float(project_start),
+            deadline=deadline,
+        )
+
+    @property
+    def size(self) -> int:
+        return int(self.duration.shape[0])
+
+    def validate(self, names: list[str] | None = None) -> None:
+        """Refuse negative durations and links to tasks that do not exist."""
+        name = (lambda i: names[i]) if names else str
+        if self.duration.size and float(self.duration.min()) < 0:
+            bad = int(np.argmin(self.duration))
+            raise Invalid(f"Task {name(bad)} has a negative duration.", field="duration")
+        n = self.size
+        for ends in (self.link_from, self.link_to):
+            if ends.size and (int(ends.min()) < 0 or int(ends.max()) >= n):
+                raise Invalid("A link refers to a task that does not exist.", field="links")
+        if self.link_type.size and (int(self.link_type.min()) < 0 or int(self.link_type.max()) > 3):
+            raise Invalid("Link types are FS, SS, FF or SF.", field="links")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Results per task (arrays by task index) and for the whole network."""
+
+    early_start: np.ndarray
+    early_finish: np.ndarray
+    late_start: np.ndarray
+    late_finish: np.ndarray
+    total_float: np.ndarray
+    free_float: np.ndarray
+    start: np.ndarray
+    finish: np.ndarray
+    order: np.ndarray
+    project_finish: float
+    end_limit: float
+
+    @property
+    def critical(self) -> np.ndarray:
+        """Tasks with total float of zero or less."""
+        return np.asarray(self.total_float <= EPSILON)
+
+
+class PreparedNetwork:
+    """A network with its graph structure (adjacency and topological order) computed once.
+
+    Changing durations, bounds or lags and calling ``schedule`` again reuses the structure,
+    which is what makes rescheduling after one edit fast.
+    """
+
+    def __init__(self, network: Network, names: list[str] | None = None) -> None:
+        network.validate(names)
+        self.network = network
+        n = network.size
+        net = network
+        (
+            self.succ_ptr, self.succ_link, self.succ_to,
+            self.succ_type, self.succ_lag, self.succ_elapsed,
+        ) = k.adjacency(n, net.link_from, net.link_to, net.link_type, net.lag, net.lag_elapsed)
+        order, count = k.topological_order(n, self.succ_ptr, self.succ_to)
+        if count < n:
+            cycle = self._find_cycle(order[:count])
+            raise DependencyCycle([names[i] if names else str(i) for i in cycle])
+        self.order = order
+
+    def refresh_links(self) -> None:
+        """Copy link types and lags into adjacency order; call after changing them in place.
+
+        The passes read links in the order they walk them, so memory is read sequentially.
+        """
+        net = self.network
+        self.succ_type = net.link_type[self.succ_link]
+        self.succ_lag = net.lag[self.succ_link]
+        self.succ_elapsed = net.lag_elapsed[self.succ_link]
+
+    def _find_cycle(self, ordered: np.ndarray) -> list[int]:
+        """One cycle among the tasks Kahn's algorithm could not order."""
+        net = self.network
+        done = np.zeros(net.size, dtype=bool)
+        done[ordered] = True
+        among = ~done[net.link_from] & ~done[net.link_to]
+        predecessor: dict[int, int] = {}
+        for before, after in zip(net.link_from[among].tolist(), net.link_to[among].tolist(), strict=True):
+            predecessor.setdefault(after, before)
+        # Every unordered task has an unordered predecessor: walk back until one repeats.
+        node = next(iter(predecessor))
+        seen: dict[int, int] = {}
+        path: list[int] = []
+        while node not in seen:
+            seen[node] = len(path)
+            path.append(node)
+            node = predecessor[node]
+        cycle = path[seen[node] :]
+        cycle.reverse()
+        return cycle
+
+    def schedule(self) -> Schedule:
+        """Run both passes and the floats over the current arrays."""
+        net = self.network
+        cal = net.calendars
+        cal_args = (cal.ptr, cal.starts, cal.ends, cal.cum)
+        succ = (self.succ_ptr, self.succ_to, self.succ_type, self.succ_lag)
+        es, ef = k.forward_pass(
+            self.order, *succ, self.succ_elapsed, net.duration, net.calendar, net.start_bound, net.finish_bound,
+            net.fixed_start, net.fixed_finish, net.remaining, net.status, *cal_args,
+        )  # fmt: skip
+        project_finish = float(ef.max()) if ef.size else net.project_start
+        end_limit = project_finish if net.deadline is None else float(net.deadline)
+        finish_limit = np.minimum(net.finish_limit, end_limit)
+        ls, lf = k.backward_pass(
+            self.order, *succ, self.succ_elapsed, net.duration, net.calendar, net.start_limit, finish_limit,
+            net.fixed_start, net.fixed_finish, net.remaining, es, ef, *cal_args,
+        )  # fmt: skip
+        total, free = k.floats(
+            *succ, self.succ_elapsed, net.calendar, es, ef, lf, end_limit, *cal_args,
+        )  # fmt: skip
+        if net.alap.any():
+            start, finish = k.as_late_as_possible(
+                self.order, net.alap, *succ, net.duration, net.calendar, es, ef, end_limit, *cal_args,
+            )  # fmt: skip
+        else:
+            start, finish = es, ef
+        return Schedule(
+            early_start=es,
+            early_finish=ef,
+            late_start=ls,
+            late_finish=lf,
+            total_float=total,
+            free_float=free,
+            start=start,
+            finish=finish,
+            order=self.order,
+            project_finish=project_finish,
+            end_limit=end_limit,
+        )
+
+
+def schedule(network: Network, names: list[str] | None = None) -> Schedule:
+    """Prepare and schedule a network in one call."""
+    return PreparedNetwork(network, names).schedule()

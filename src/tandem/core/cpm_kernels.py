@@ -1,0 +1,384 @@
+"""Compiled inner loops of the critical path method (numba): graph order, both passes, floats.
+
+Times are float64 minutes from an origin (plain units when there is no calendar). A task's
+calendar index selects its working intervals in flattened CSR arrays (``cal_ptr``,
+``iv_start``, ``iv_end``, ``iv_cum``); index -1 means continuous time, where working time and
+elapsed time coincide. Link types: 0 FS, 1 SS, 2 FF, 3 SF.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+FS, SS, FF, SF = 0, 1, 2, 3
+INF = np.inf
+
+
+# -- calendar arithmetic ---------------------------------------------------------------------
+
+
+@njit(cache=True, inline="always")
+def _last_le(a, lo, hi, x):  # type: ignore[no-untyped-def]
+    """Largest k in [lo, hi) with a[k] <= x, or lo - 1."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if a[mid] <= x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo - 1
+
+
+@njit(cache=True, inline="always")
+def _last_lt(a, lo, hi, x):  # type: ignore[no-untyped-def]
+    """Largest k in [lo, hi) with a[k] < x, or lo - 1."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if a[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo - 1
+
+
+@njit(cache=True)
+def work_at(c, t, cal_ptr, iv_start, iv_end, iv_cum):  # type: ignore[no-untyped-def]
+    """Working minutes of calendar c accumulated up to elapsed time t."""
+    if c < 0:
+        return t
+    lo = cal_ptr[c]
+    hi = cal_ptr[c + 1]
+    k = _last_le(iv_start, lo, hi, t)
+    if k < lo:
+        return iv_cum[lo]
+    span = iv_end[k] - iv_start[k]
+    into = t - iv_start[k]
+    return iv_cum[k] + (into if into < span else span)
+
+
+@njit(cache=True)
+def start_at(c, w, cal_ptr, iv_start, iv_end, iv_cum):  # type: ignore[no-untyped-def]
+    """Elapsed time where working time w is reached, as a start: at a boundary, the next
+    interval's beginning (a task does not start at 17:00 but at 08:00 the next day)."""
+    if c < 0:
+        return w
+    lo = cal_ptr[c]
+    k = _last_le(iv_cum, lo, cal_ptr[c + 1], w)
+    if k < lo:
+        k = lo
+    return iv_start[k] + (w - iv_cum[k])
+
+
+@njit(cache=True)
+def finish_at(c, w, cal_ptr, iv_start, iv_end, iv_cum):  # type: ignore[no-untyped-def]
+    """Elapsed time where working time w is reached, as a finish: at a boundary, the previous
+    interval's end (a task finishing after a full day ends at 17:00, not 08:00 next day)."""
+    if c < 0:
+        return w
+    lo = cal_ptr[c]
+    k = _last_lt(iv_cum, lo, cal_ptr[c + 1], w)
+    if k < lo:
+        k = lo
+    return iv_start[k] + (w - iv_cum[k])
+
+
+@njit(cache=True)
+def milestone_at(c, t, forward, cal_ptr, iv_start, iv_end, iv_cum):  # type: ignore[no-untyped-def]
+    """Where a zero-duration task sits for bound t: t itself inside working time or at the end
+    of an interval (after a task finishing at 17:00); otherwise the next interval's start
+    (forward) or the previous interval's end (backward)."""
+    if c < 0:
+        return t
+    lo = cal_ptr[c]
+    hi = cal_ptr[c + 1]
+    k = _last_le(iv_start, lo, hi, t)
+    if k >= lo and t <= iv_end[k]:
+        return t
+    if forward:
+        if k + 1 < hi:
+            return iv_start[k + 1]
+        return t
+    if k >= lo:
+        return iv_end[k]
+    return t
+
+
+# -- graph structure -------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def adjacency(n, keys, other, link_type, lag, elapsed):  # type: ignore[no-untyped-def]
+    """Links grouped by one end (counting sort by ``keys``), with the other end, type, lag and
+    lag kind copied into that order so the passes read them sequentially.
+
+    Returns (ptr, link index, other end, type, lag, elapsed) in CSR form.
+    """
+    m = keys.shape[0]
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for li in range(m):
+        ptr[keys[li] + 1] += 1
+    for i in range(n):
+        ptr[i + 1] += ptr[i]
+    index = np.empty(m, dtype=np.int32)
+    fill = ptr[:-1].copy()
+    for li in range(m):
+        key = keys[li]
+        index[fill[key]] = li
+        fill[key] += 1
+    out_other = np.empty(m, dtype=np.int32)
+    out_type = np.empty(m, dtype=np.int8)
+    out_lag = np.empty(m, dtype=np.float64)
+    out_elapsed = np.empty(m, dtype=np.bool_)
+    for p in range(m):
+        li = index[p]
+        out_other[p] = other[li]
+        out_type[p] = link_type[li]
+        out_lag[p] = lag[li]
+        out_elapsed[p] = elapsed[li]
+    return ptr, index, out_other, out_type, out_lag, out_elapsed
+
+
+@njit(cache=True)
+def topological_order(n, succ_ptr, succ_to):  # type: ignore[no-untyped-def]
+    """Kahn's algorithm; returns (order, count). count < n means a cycle among the rest."""
+    indegree = np.zeros(n, dtype=np.int64)
+    for p in range(succ_to.shape[0]):
+        indegree[succ_to[p]] += 1
+    order = np.empty(n, dtype=np.int32)
+    head = 0
+    tail = 0
+    for j in range(n):
+        if indegree[j] == 0:
+            order[tail] = j
+            tail += 1
+    while head < tail:
+        i = order[head]
+        head += 1
+        for p in range(succ_ptr[i], succ_ptr[i + 1]):
+            k = succ_to[p]
+            indegree[k] -= 1
+            if indegree[k] == 0:
+                order[tail] = k
+                tail += 1
+    return order, tail
+
+
+# -- the passes ------------------------------------------------------------------------------
+
+
+@njit(cache=True)
+def forward_pass(  # type: ignore[no-untyped-def]
+    order, succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed,
+    duration, cal, start_bound, finish_bound, fixed_start, fixed_finish, remaining, status,
+    cal_ptr, iv_start, iv_end, iv_cum,
+):
+    """Early start and finish of every task, in topological order.
+
+    Each task, once placed, pushes its bounds to its successors, so only the successor
+    adjacency is needed (the backward pass and the floats walk it too).
+    """
+    n = duration.shape[0]
+    es = np.empty(n)
+    ef = np.empty(n)
+    lo_start = start_bound.copy()
+    lo_finish = finish_bound.copy()
+    for q in range(order.shape[0]):
+        j = order[q]
+        c = cal[j]
+        d = duration[j]
+        lo_s = lo_start[j]
+        lo_f = lo_finish[j]
+        if d > 0.0:
+            w = work_at(c, lo_s, cal_ptr, iv_start, iv_end, iv_cum)
+            if lo_f > -INF:
+                wf = work_at(c, lo_f, cal_ptr, iv_start, iv_end, iv_cum) - d
+                if wf > w:
+                    w = wf
+            s = start_at(c, w, cal_ptr, iv_start, iv_end, iv_cum)
+            f = finish_at(c, w + d, cal_ptr, iv_start, iv_end, iv_cum)
+        else:
+            s = milestone_at(c, lo_s, True, cal_ptr, iv_start, iv_end, iv_cum)
+            if lo_f > s:
+                s = milestone_at(c, lo_f, True, cal_ptr, iv_start, iv_end, iv_cum)
+            f = s
+        if not np.isnan(fixed_start[j]):
+            s = fixed_start[j]
+            f = s if d <= 0.0 else finish_at(
+                c, work_at(c, s, cal_ptr, iv_start, iv_end, iv_cum) + d,
+                cal_ptr, iv_start, iv_end, iv_cum)
+        if not np.isnan(fixed_finish[j]):
+            f = fixed_finish[j]
+            if np.isnan(fixed_start[j]):
+                s = f if d <= 0.0 else start_at(
+                    c, work_at(c, f, cal_ptr, iv_start, iv_end, iv_cum) - d,
+                    cal_ptr, iv_start, iv_end, iv_cum)
+        elif not np.isnan(remaining[j]):
+            # Started, not finished: the remaining work runs from the status date on.
+            r0 = s if (np.isnan(status) or s > status) else status
+            f = finish_at(c, work_at(c, r0, cal_ptr, iv_start, iv_end, iv_cum) + remaining[j],
+                          cal_ptr, iv_start, iv_end, iv_cum)
+        es[j] = s
+        ef[j] = f
+        for p in range(succ_ptr[j], succ_ptr[j + 1]):
+            k = succ_to[p]
+            ck = cal[k]
+            kind = succ_type[p]
+            base = f if (kind == FS or kind == FF) else s
+            lag = succ_lag[p]
+            if succ_elapsed[p]:
+                t = base + lag
+            elif lag == 0.0:
+                t = base
+            else:
+                t = finish_at(ck, work_at(ck, base, cal_ptr, iv_start, iv_end, iv_cum) + lag,
+                              cal_ptr, iv_start, iv_end, iv_cum)
+            if kind == FS or kind == SS:
+                if t > lo_start[k]:
+                    lo_start[k] = t
+            elif t > lo_finish[k]:
+                lo_finish[k] = t
+    return es, ef
+
+
+@njit(cache=True)
+def backward_pass(  # type: ignore[no-untyped-def]
+    order, succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed,
+    duration, cal, start_limit, finish_limit, fixed_start, fixed_finish, remaining, es, ef,
+    cal_ptr, iv_start, iv_end, iv_cum,
+):
+    """Late start and finish of every task, in reverse topological order."""
+    n = duration.shape[0]
+    ls = np.empty(n)
+    lf = np.empty(n)
+    for q in range(order.shape[0] - 1, -1, -1):
+        j = order[q]
+        c = cal[j]
+        d = duration[j]
+        hi_f = finish_limit[j]
+        hi_s = start_limit[j]
+        for p in range(succ_ptr[j], succ_ptr[j + 1]):
+            k = succ_to[p]
+            ck = cal[k]
+            kind = succ_type[p]
+            base = ls[k] if (kind == FS or kind == SS) else lf[k]
+            if succ_elapsed[p]:
+                t = base - succ_lag[p]
+            elif succ_lag[p] == 0.0:
+                t = base
+            elif kind == FS or kind == SS:
+                t = start_at(ck, work_at(ck, base, cal_ptr, iv_start, iv_end, iv_cum) - succ_lag[p],
+                             cal_ptr, iv_start, iv_end, iv_cum)
+            else:
+                t = finish_at(ck, work_at(ck, base, cal_ptr, iv_start, iv_end, iv_cum) - succ_lag[p],
+                              cal_ptr, iv_start, iv_end, iv_cum)
+            if kind == FS or kind == FF:
+                if t < hi_f:
+                    hi_f = t
+            elif t < hi_s:
+                hi_s = t
+        if not np.isnan(fixed_finish[j]) and np.isnan(remaining[j]) and not np.isnan(fixed_start[j]):
+            # Finished work and fixed dates keep their dates in both passes.
+            ls[j] = es[j]
+            lf[j] = ef[j]
+            continue
+        if d > 0.0:
+            w = work_at(c, hi_f, cal_ptr, iv_start, iv_end, iv_cum)
+            if hi_s < INF:
+                ws = work_at(c, hi_s, cal_ptr, iv_start, iv_end, iv_cum) + d
+                if ws < w:
+                    w = ws
+            f = finish_at(c, w, cal_ptr, iv_start, iv_end, iv_cum)
+            s = start_at(c, w - d, cal_ptr, iv_start, iv_end, iv_cum)
+        else:
+            f = milestone_at(c, hi_f, False, cal_ptr, iv_start, iv_end, iv_cum)
+            if hi_s < f:
+                f = milestone_at(c, hi_s, False, cal_ptr, iv_start, iv_end, iv_cum)
+            s = f
+        if not np.isnan(fixed_start[j]) and np.isnan(remaining[j]) and np.isnan(fixed_finish[j]):
+            # Must start on: the late start is the date too (predecessors get negative float).
+            s = fixed_start[j]
+            f = ef[j]
+        elif not np.isnan(fixed_finish[j]) and np.isnan(fixed_start[j]):
+            f = fixed_finish[j]
+            s = es[j]
+        elif not np.isnan(remaining[j]):
+            s = es[j]
+        ls[j] = s
+        lf[j] = f
+    return ls, lf
+
+
+@njit(cache=True)
+def floats(  # type: ignore[no-untyped-def]
+    succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed, cal, es, ef, lf, end_limit,
+    cal_ptr, iv_start, iv_end, iv_cum,
+):
+    """Total float (late minus early finish) and free float (slack before the first successor
+    is delayed), in working minutes of the task's (for free float, the successor's) calendar."""
+    n = es.shape[0]
+    total = np.empty(n)
+    free = np.empty(n)
+    for j in range(n):
+        c = cal[j]
+        total[j] = work_at(c, lf[j], cal_ptr, iv_start, iv_end, iv_cum) - work_at(
+            c, ef[j], cal_ptr, iv_start, iv_end, iv_cum)
+        if succ_ptr[j] == succ_ptr[j + 1]:
+            free[j] = work_at(c, end_limit, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
+                c, ef[j], cal_ptr, iv_start, iv_end, iv_cum)
+            continue
+        best = INF
+        for p in range(succ_ptr[j], succ_ptr[j + 1]):
+            k = succ_to[p]
+            ck = cal[k]
+            kind = succ_type[p]
+            mine = ef[j] if (kind == FS or kind == FF) else es[j]
+            theirs = es[k] if (kind == FS or kind == SS) else ef[k]
+            if succ_elapsed[p]:
+                slack = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
+                    ck, mine + succ_lag[p], cal_ptr, iv_start, iv_end, iv_cum)
+            else:
+                slack = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - (
+                    work_at(ck, mine, cal_ptr, iv_start, iv_end, iv_cum) + succ_lag[p])
+            if slack < best:
+                best = slack
+        free[j] = best
+    return total, free
+
+
+@njit(cache=True)
+def as_late_as_possible(  # type: ignore[no-untyped-def]
+    order, alap, succ_ptr, succ_to, succ_type, succ_lag, duration, cal, es, ef,
+    end_limit, cal_ptr, iv_start, iv_end, iv_cum,
+):
+    """Scheduled dates: early dates, except that as-late-as-possible tasks use up their free
+    float against their successors' scheduled dates (so no successor moves)."""
+    start = es.copy()
+    finish = ef.copy()
+    for q in range(order.shape[0] - 1, -1, -1):
+        j = order[q]
+        if not alap[j]:
+            continue
+        c = cal[j]
+        room = work_at(c, end_limit, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
+            c, finish[j], cal_ptr, iv_start, iv_end, iv_cum)
+        for p in range(succ_ptr[j], succ_ptr[j + 1]):
+            k = succ_to[p]
+            ck = cal[k]
+            kind = succ_type[p]
+            mine = finish[j] if (kind == FS or kind == FF) else start[j]
+            theirs = start[k] if (kind == FS or kind == SS) else finish[k]
+            slack = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - (
+                work_at(ck, mine, cal_ptr, iv_start, iv_end, iv_cum) + succ_lag[p])
+            if slack < room:
+                room = slack
+        if room > 0.0:
+            w = work_at(c, start[j], cal_ptr, iv_start, iv_end, iv_cum) + room
+            d = duration[j]
+            if d > 0.0:
+                start[j] = start_at(c, w, cal_ptr, iv_start, iv_end, iv_cum)
+                finish[j] = finish_at(c, w + d, cal_ptr, iv_start, iv_end, iv_cum)
+            else:
+                start[j] = finish_at(c, w, cal_ptr, iv_start, iv_end, iv_cum)
+                finish[j] = start[j]
+    return start, finish
