@@ -51,7 +51,9 @@ def test_role_may_do_exactly_what_the_table_says(permission: Permission, role: R
 
 def test_roles_are_ordered_owner_first_and_each_higher_role_holds_the_lower_ones() -> None:
     assert MATRIX[Role.VIEWER] < MATRIX[Role.MEMBER] < MATRIX[Role.PRODUCT_MANAGER]
-    assert MATRIX[Role.MEMBER] < MATRIX[Role.PROJECT_MANAGER] < MATRIX[Role.ADMIN] < MATRIX[Role.OWNER]
+    assert (
+        MATRIX[Role.MEMBER] < MATRIX[Role.PROJECT_MANAGER] < MATRIX[Role.ADMIN] < MATRIX[Role.OWNER]
+    )
     assert MATRIX[Role.PRODUCT_MANAGER] < MATRIX[Role.ADMIN]
 
 
@@ -79,5 +81,7 @@ ASSIGNMENTS = [
 
 
 @pytest.mark.parametrize(("actor", "current", "new", "allowed"), ASSIGNMENTS)
-def test_who_may_grant_which_role(actor: Role, current: Role | None, new: Role, allowed: bool) -> None:
+def test_who_may_grant_which_role(
+    actor: Role, current: Role | None, new: Role, allowed: bool
+) -> None:
     assert can_assign_role(actor, current, new) is allowed

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from tandem.cli import accounts, db, demo, serve
+from tandem.cli import accounts, db, demo, schedule, serve
 
 app = typer.Typer(
     name="tandem",
@@ -20,6 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("serve")(serve.serve)
+app.command("schedule")(schedule.schedule)
 app.add_typer(db.app, name="db")
 app.command("demo")(demo.demo)
 app.add_typer(accounts.user_app, name="user")

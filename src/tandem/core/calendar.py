@@ -11,6 +11,7 @@ For the scheduling passes a calendar is flattened into sorted arrays of working 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -35,7 +36,7 @@ def parse_hours(spans: Iterable[Iterable[str]]) -> DayHours:
             raise ValueError(f"working hours {start_text}-{end_text} end before they start")
         intervals.append((start, end))
     intervals.sort()
-    for (_, end), (start, _) in zip(intervals, intervals[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(intervals):
         if start < end:
             raise ValueError("working hours of one day overlap")
     return tuple(intervals)

@@ -190,8 +190,12 @@ class PreparedNetwork:
         n = network.size
         net = network
         (
-            self.succ_ptr, self.succ_link, self.succ_to,
-            self.succ_type, self.succ_lag, self.succ_elapsed,
+            self.succ_ptr,
+            self.succ_link,
+            self.succ_to,
+            self.succ_type,
+            self.succ_lag,
+            self.succ_elapsed,
         ) = k.adjacency(n, net.link_from, net.link_to, net.link_type, net.lag, net.lag_elapsed)
         order, count = k.topological_order(n, self.succ_ptr, self.succ_to)
         if count < n:
@@ -216,7 +220,9 @@ class PreparedNetwork:
         done[ordered] = True
         among = ~done[net.link_from] & ~done[net.link_to]
         predecessor: dict[int, int] = {}
-        for before, after in zip(net.link_from[among].tolist(), net.link_to[among].tolist(), strict=True):
+        for before, after in zip(
+            net.link_from[among].tolist(), net.link_to[among].tolist(), strict=True
+        ):
             predecessor.setdefault(after, before)
         # Every unordered task has an unordered predecessor: walk back until one repeats.
         node = next(iter(predecessor))
@@ -237,22 +243,25 @@ class PreparedNetwork:
         cal_args = (cal.ptr, cal.starts, cal.ends, cal.cum)
         succ = (self.succ_ptr, self.succ_to, self.succ_type, self.succ_lag)
         es, ef = k.forward_pass(
-            self.order, *succ, self.succ_elapsed, net.duration, net.calendar, net.start_bound, net.finish_bound,
-            net.fixed_start, net.fixed_finish, net.remaining, net.status, *cal_args,
+            self.order, *succ, self.succ_elapsed, net.duration, net.calendar,
+            net.start_bound, net.finish_bound, net.fixed_start, net.fixed_finish,
+            net.remaining, net.status, *cal_args,
         )  # fmt: skip
         project_finish = float(ef.max()) if ef.size else net.project_start
         end_limit = project_finish if net.deadline is None else float(net.deadline)
         finish_limit = np.minimum(net.finish_limit, end_limit)
         ls, lf = k.backward_pass(
-            self.order, *succ, self.succ_elapsed, net.duration, net.calendar, net.start_limit, finish_limit,
-            net.fixed_start, net.fixed_finish, net.remaining, es, ef, *cal_args,
+            self.order, *succ, self.succ_elapsed, net.duration, net.calendar,
+            net.start_limit, finish_limit, net.fixed_start, net.fixed_finish,
+            net.remaining, es, ef, *cal_args,
         )  # fmt: skip
         total, free = k.floats(
-            *succ, self.succ_elapsed, net.calendar, es, ef, lf, end_limit, *cal_args,
+            *succ, self.succ_elapsed, net.calendar, es, ef, lf, project_finish, *cal_args,
         )  # fmt: skip
         if net.alap.any():
             start, finish = k.as_late_as_possible(
-                self.order, net.alap, *succ, net.duration, net.calendar, es, ef, end_limit, *cal_args,
+                self.order, net.alap, *succ, net.duration, net.calendar, es, ef, end_limit,
+                *cal_args,
             )  # fmt: skip
         else:
             start, finish = es, ef

@@ -169,9 +169,24 @@ def topological_order(n, succ_ptr, succ_to):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def forward_pass(  # type: ignore[no-untyped-def]
-    order, succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed,
-    duration, cal, start_bound, finish_bound, fixed_start, fixed_finish, remaining, status,
-    cal_ptr, iv_start, iv_end, iv_cum,
+    order,
+    succ_ptr,
+    succ_to,
+    succ_type,
+    succ_lag,
+    succ_elapsed,
+    duration,
+    cal,
+    start_bound,
+    finish_bound,
+    fixed_start,
+    fixed_finish,
+    remaining,
+    status,
+    cal_ptr,
+    iv_start,
+    iv_end,
+    iv_cum,
 ):
     """Early start and finish of every task, in topological order.
 
@@ -204,20 +219,44 @@ def forward_pass(  # type: ignore[no-untyped-def]
             f = s
         if not np.isnan(fixed_start[j]):
             s = fixed_start[j]
-            f = s if d <= 0.0 else finish_at(
-                c, work_at(c, s, cal_ptr, iv_start, iv_end, iv_cum) + d,
-                cal_ptr, iv_start, iv_end, iv_cum)
+            f = (
+                s
+                if d <= 0.0
+                else finish_at(
+                    c,
+                    work_at(c, s, cal_ptr, iv_start, iv_end, iv_cum) + d,
+                    cal_ptr,
+                    iv_start,
+                    iv_end,
+                    iv_cum,
+                )
+            )
         if not np.isnan(fixed_finish[j]):
             f = fixed_finish[j]
             if np.isnan(fixed_start[j]):
-                s = f if d <= 0.0 else start_at(
-                    c, work_at(c, f, cal_ptr, iv_start, iv_end, iv_cum) - d,
-                    cal_ptr, iv_start, iv_end, iv_cum)
+                s = (
+                    f
+                    if d <= 0.0
+                    else start_at(
+                        c,
+                        work_at(c, f, cal_ptr, iv_start, iv_end, iv_cum) - d,
+                        cal_ptr,
+                        iv_start,
+                        iv_end,
+                        iv_cum,
+                    )
+                )
         elif not np.isnan(remaining[j]):
             # Started, not finished: the remaining work runs from the status date on.
             r0 = s if (np.isnan(status) or s > status) else status
-            f = finish_at(c, work_at(c, r0, cal_ptr, iv_start, iv_end, iv_cum) + remaining[j],
-                          cal_ptr, iv_start, iv_end, iv_cum)
+            f = finish_at(
+                c,
+                work_at(c, r0, cal_ptr, iv_start, iv_end, iv_cum) + remaining[j],
+                cal_ptr,
+                iv_start,
+                iv_end,
+                iv_cum,
+            )
         es[j] = s
         ef[j] = f
         for p in range(succ_ptr[j], succ_ptr[j + 1]):
@@ -231,8 +270,14 @@ def forward_pass(  # type: ignore[no-untyped-def]
             elif lag == 0.0:
                 t = base
             else:
-                t = finish_at(ck, work_at(ck, base, cal_ptr, iv_start, iv_end, iv_cum) + lag,
-                              cal_ptr, iv_start, iv_end, iv_cum)
+                t = finish_at(
+                    ck,
+                    work_at(ck, base, cal_ptr, iv_start, iv_end, iv_cum) + lag,
+                    cal_ptr,
+                    iv_start,
+                    iv_end,
+                    iv_cum,
+                )
             if kind == FS or kind == SS:
                 if t > lo_start[k]:
                     lo_start[k] = t
@@ -243,9 +288,25 @@ def forward_pass(  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def backward_pass(  # type: ignore[no-untyped-def]
-    order, succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed,
-    duration, cal, start_limit, finish_limit, fixed_start, fixed_finish, remaining, es, ef,
-    cal_ptr, iv_start, iv_end, iv_cum,
+    order,
+    succ_ptr,
+    succ_to,
+    succ_type,
+    succ_lag,
+    succ_elapsed,
+    duration,
+    cal,
+    start_limit,
+    finish_limit,
+    fixed_start,
+    fixed_finish,
+    remaining,
+    es,
+    ef,
+    cal_ptr,
+    iv_start,
+    iv_end,
+    iv_cum,
 ):
     """Late start and finish of every task, in reverse topological order."""
     n = duration.shape[0]
@@ -267,17 +328,33 @@ def backward_pass(  # type: ignore[no-untyped-def]
             elif succ_lag[p] == 0.0:
                 t = base
             elif kind == FS or kind == SS:
-                t = start_at(ck, work_at(ck, base, cal_ptr, iv_start, iv_end, iv_cum) - succ_lag[p],
-                             cal_ptr, iv_start, iv_end, iv_cum)
+                t = start_at(
+                    ck,
+                    work_at(ck, base, cal_ptr, iv_start, iv_end, iv_cum) - succ_lag[p],
+                    cal_ptr,
+                    iv_start,
+                    iv_end,
+                    iv_cum,
+                )
             else:
-                t = finish_at(ck, work_at(ck, base, cal_ptr, iv_start, iv_end, iv_cum) - succ_lag[p],
-                              cal_ptr, iv_start, iv_end, iv_cum)
+                t = finish_at(
+                    ck,
+                    work_at(ck, base, cal_ptr, iv_start, iv_end, iv_cum) - succ_lag[p],
+                    cal_ptr,
+                    iv_start,
+                    iv_end,
+                    iv_cum,
+                )
             if kind == FS or kind == FF:
                 if t < hi_f:
                     hi_f = t
             elif t < hi_s:
                 hi_s = t
-        if not np.isnan(fixed_finish[j]) and np.isnan(remaining[j]) and not np.isnan(fixed_start[j]):
+        if (
+            not np.isnan(fixed_finish[j])
+            and np.isnan(remaining[j])
+            and not np.isnan(fixed_start[j])
+        ):
             # Finished work and fixed dates keep their dates in both passes.
             ls[j] = es[j]
             lf[j] = ef[j]
@@ -311,23 +388,36 @@ def backward_pass(  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def floats(  # type: ignore[no-untyped-def]
-    succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed, cal, es, ef, lf, end_limit,
-    cal_ptr, iv_start, iv_end, iv_cum,
+    succ_ptr,
+    succ_to,
+    succ_type,
+    succ_lag,
+    succ_elapsed,
+    cal,
+    es,
+    ef,
+    lf,
+    project_finish,
+    cal_ptr,
+    iv_start,
+    iv_end,
+    iv_cum,
 ):
-    """Total float (late minus early finish) and free float (slack before the first successor
-    is delayed), in working minutes of the task's (for free float, the successor's) calendar."""
+    """Total float (late minus early finish) and free float, in working minutes of the task's
+    calendar (for a link's slack, of the successor's calendar).
+
+    Free float is how far a task can slip without delaying any successor or the project
+    finish; like MS Project's free slack it is never negative and never above the total
+    float when that is positive.
+    """
     n = es.shape[0]
     total = np.empty(n)
     free = np.empty(n)
     for j in range(n):
         c = cal[j]
-        total[j] = work_at(c, lf[j], cal_ptr, iv_start, iv_end, iv_cum) - work_at(
-            c, ef[j], cal_ptr, iv_start, iv_end, iv_cum)
-        if succ_ptr[j] == succ_ptr[j + 1]:
-            free[j] = work_at(c, end_limit, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
-                c, ef[j], cal_ptr, iv_start, iv_end, iv_cum)
-            continue
-        best = INF
+        w_ef = work_at(c, ef[j], cal_ptr, iv_start, iv_end, iv_cum)
+        total[j] = work_at(c, lf[j], cal_ptr, iv_start, iv_end, iv_cum) - w_ef
+        best = work_at(c, project_finish, cal_ptr, iv_start, iv_end, iv_cum) - w_ef
         for p in range(succ_ptr[j], succ_ptr[j + 1]):
             k = succ_to[p]
             ck = cal[k]
@@ -336,20 +426,38 @@ def floats(  # type: ignore[no-untyped-def]
             theirs = es[k] if (kind == FS or kind == SS) else ef[k]
             if succ_elapsed[p]:
                 slack = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
-                    ck, mine + succ_lag[p], cal_ptr, iv_start, iv_end, iv_cum)
+                    ck, mine + succ_lag[p], cal_ptr, iv_start, iv_end, iv_cum
+                )
             else:
                 slack = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - (
-                    work_at(ck, mine, cal_ptr, iv_start, iv_end, iv_cum) + succ_lag[p])
+                    work_at(ck, mine, cal_ptr, iv_start, iv_end, iv_cum) + succ_lag[p]
+                )
             if slack < best:
                 best = slack
-        free[j] = best
+        ceiling = total[j] if total[j] > 0.0 else 0.0
+        if best > ceiling:
+            best = ceiling
+        free[j] = best if best > 0.0 else 0.0
     return total, free
 
 
 @njit(cache=True)
 def as_late_as_possible(  # type: ignore[no-untyped-def]
-    order, alap, succ_ptr, succ_to, succ_type, succ_lag, duration, cal, es, ef,
-    end_limit, cal_ptr, iv_start, iv_end, iv_cum,
+    order,
+    alap,
+    succ_ptr,
+    succ_to,
+    succ_type,
+    succ_lag,
+    duration,
+    cal,
+    es,
+    ef,
+    end_limit,
+    cal_ptr,
+    iv_start,
+    iv_end,
+    iv_cum,
 ):
     """Scheduled dates: early dates, except that as-late-as-possible tasks use up their free
     float against their successors' scheduled dates (so no successor moves)."""
@@ -361,7 +469,8 @@ def as_late_as_possible(  # type: ignore[no-untyped-def]
             continue
         c = cal[j]
         room = work_at(c, end_limit, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
-            c, finish[j], cal_ptr, iv_start, iv_end, iv_cum)
+            c, finish[j], cal_ptr, iv_start, iv_end, iv_cum
+        )
         for p in range(succ_ptr[j], succ_ptr[j + 1]):
             k = succ_to[p]
             ck = cal[k]
@@ -369,7 +478,8 @@ def as_late_as_possible(  # type: ignore[no-untyped-def]
             mine = finish[j] if (kind == FS or kind == FF) else start[j]
             theirs = start[k] if (kind == FS or kind == SS) else finish[k]
             slack = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - (
-                work_at(ck, mine, cal_ptr, iv_start, iv_end, iv_cum) + succ_lag[p])
+                work_at(ck, mine, cal_ptr, iv_start, iv_end, iv_cum) + succ_lag[p]
+            )
             if slack < room:
                 room = slack
         if room > 0.0:
