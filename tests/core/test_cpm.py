@@ -70,7 +70,7 @@ def test_a_cycle_is_refused_naming_its_tasks() -> None:
         PreparedNetwork(network, ["start", "b", "c", "d"])
     assert sorted(refusal.value.cycle) == ["b", "c", "d"]
     assert refusal.value.code == "task.dependency_cycle"
-    assert "b" in refusal.value.message and "→" in refusal.value.message
+    assert "b → c" in refusal.value.message or "c → d" in refusal.value.message
 
 
 def test_incremental_reschedule_reuses_the_order_and_matches_a_fresh_schedule() -> None:

@@ -7,7 +7,7 @@ import pytest
 from tandem.core.permissions import MATRIX, Permission, Role, can, can_assign_role
 
 P = Permission
-O, A, PM, PJ, M, V = (
+OWN, A, PM, PJ, M, V = (
     Role.OWNER,
     Role.ADMIN,
     Role.PRODUCT_MANAGER,
@@ -35,7 +35,7 @@ TABLE: dict[Permission, tuple[int, int, int, int, int, int]] = {
     P.MANAGE_COURSES: (1, 1, 0, 0, 0, 0),
     P.ENROL: (1, 1, 1, 1, 1, 0),
 }
-ROLES = (O, A, PM, PJ, M, V)
+ROLES = (OWN, A, PM, PJ, M, V)
 
 
 def test_the_table_covers_every_permission() -> None:
@@ -65,11 +65,11 @@ def test_can_accepts_role_names_as_stored_in_the_database() -> None:
 
 # (actor, current role or None for a newcomer, new role, allowed)
 ASSIGNMENTS = [
-    (O, None, O, True),
-    (O, O, V, True),
-    (O, A, O, True),
-    (A, None, O, False),
-    (A, O, A, False),
+    (OWN, None, OWN, True),
+    (OWN, OWN, V, True),
+    (OWN, A, OWN, True),
+    (A, None, OWN, False),
+    (A, OWN, A, False),
     (A, M, A, True),
     (A, None, PM, True),
     (A, PJ, V, True),

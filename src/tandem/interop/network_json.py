@@ -67,7 +67,7 @@ class _Reader:
             for name, raw in (doc.get("calendars") or {}).items():
                 calendars[name] = self.read_calendar(raw, f"calendar {name!r}", calendars)
             start = self.moment(doc["start"], "start", start_of_day=True)
-        elif doc.get("calendar") or doc.get("calendars"):
+        elif "calendar" in doc or "calendars" in doc:
             raise self.fail("calendar", 'calendars need a project "start" date')
         tasks = [self.task(raw, n) for n, raw in enumerate(tasks_raw)]
         links = [self.link(raw, n) for n, raw in enumerate(doc.get("links") or [])]

@@ -35,13 +35,15 @@ def read_psplib(text: str, source: str = "instance.sm") -> ProjectSpec:
             raise fail(n, f"expected whole numbers, got {lines[n].strip()!r}") from None
 
     jobs = None
-    for n, line in enumerate(lines):
+    for line in lines:
         match = re.match(r"\s*jobs \(incl\. supersource/sink \)\s*:\s*(\d+)", line)
         if match:
             jobs = int(match.group(1))
             break
     if jobs is None:
-        raise PsplibFormatError(f"{source}: no 'jobs (incl. supersource/sink )' line")
+        raise PsplibFormatError(
+            f"{source}: not a PSPLIB .sm file (no 'jobs (incl. supersource/sink )' line)"
+        )
 
     precedence = section("PRECEDENCE RELATIONS") + 2
     links: list[LinkSpec] = []
