@@ -78,7 +78,7 @@ def test_a_psplib_instance_schedules_to_its_critical_path_length() -> None:
         ('{"tasks": [{"id": "A", "duration": 1}, {"id": "B", "duration": 1}], '
          '"links": [{"from": "A", "to": "B"}, {"from": "B", "to": "A"}]}', ".json",
          "cycle: A → B → A"),
-        ('{"tasks": [{"id": "A", "duration": "x"}]}', ".json", 'task A: "duration" must be a number'),
+        ('{"tasks": [{"id": "A", "duration": "x"}]}', ".json", '"duration" must be a number'),
         ("{", ".json", "plan.json:1: not JSON"),
         ("projects : 1", ".sm", "not a PSPLIB .sm file"),
         ("a,b", ".csv", "unknown file type .csv"),
@@ -105,10 +105,10 @@ def test_a_missing_file_and_level_are_refused_clearly(network: Path) -> None:
 
 def test_schedule_imports_no_web_framework(network: Path) -> None:
     code = (
-        "import sys; sys.argv=['tandem','schedule',%r,'--format','json'];"
+        f"import sys; sys.argv=['tandem','schedule',{str(network)!r},'--format','json'];"
         "import tandem.cli as c\ntry:\n c.main()\nexcept SystemExit: pass\n"
         "print('django' in sys.modules, file=sys.stderr)"
-    ) % str(network)
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )

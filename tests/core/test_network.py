@@ -152,9 +152,7 @@ def test_holidays_in_the_project_calendar_move_work() -> None:
     assert result.early_finish == datetime(2027, 1, 6, 17, 0)
 
 
-def test_progress_finished_tasks_keep_actual_dates_and_remaining_work_runs_from_the_status_date() -> (
-    None
-):
+def test_finished_work_keeps_its_dates_and_remaining_work_runs_from_the_status_date() -> None:
     tasks = [
         TaskSpec("done", 2 * DAY, actual_start=MON, actual_finish=datetime(2027, 1, 6, 17, 0)),
         TaskSpec("doing", 4 * DAY, actual_start=datetime(2027, 1, 7, 8, 0), percent_complete=25),

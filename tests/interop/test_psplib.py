@@ -39,7 +39,7 @@ def test_every_instance_schedules_to_its_mpm_time(group: str) -> None:
 
 def test_a_truncated_instance_names_the_line() -> None:
     text = (DATA / "j30" / "j301_1.sm").read_text().splitlines()
-    broken = "\n".join(text[:20] + ["   5        1          x"] + text[21:])
+    broken = "\n".join([*text[:20], "   5        1          x", *text[21:]])
     with pytest.raises(PsplibFormatError, match=r"j301_1.sm:21: expected whole numbers"):
         read_psplib(broken, "j301_1.sm")
     with pytest.raises(PsplibFormatError, match="not a PSPLIB"):
