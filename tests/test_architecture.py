@@ -42,7 +42,9 @@ def test_core_never_reads_the_clock() -> None:
 
 def test_views_and_api_never_write_rows_themselves() -> None:
     # Row writes by the ORM; `router.delete(` declares an HTTP DELETE route and is fine.
-    writes = re.compile(r"(?<!router)\.(save|delete|update|bulk_create|bulk_update)\(|objects\.create\(")
+    writes = re.compile(
+        r"(?<!router)\.(save|delete|update|bulk_create|bulk_update)\(|objects\.create\("
+    )
     offenders = []
     for name in ("views.py", "api.py"):
         for path in sorted(SRC.rglob(name)):
@@ -56,5 +58,7 @@ def test_views_and_api_never_write_rows_themselves() -> None:
 
 def test_the_cli_starts_without_importing_django() -> None:
     code = "import sys, tandem.cli; print('django' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"

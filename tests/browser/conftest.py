@@ -41,7 +41,9 @@ def _free_port() -> int:
 
 
 def _tandem(args: list[str], env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "-m", "tandem", *args], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "tandem", *args], env=env, check=True, capture_output=True
+    )
 
 
 @pytest.fixture(scope="session")
@@ -123,7 +125,8 @@ def page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     page.console_errors = []
     page.on(
-        "console", lambda message: message.type == "error" and page.console_errors.append(message.text)
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
     )
     yield page
     context.close()

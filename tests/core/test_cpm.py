@@ -76,7 +76,7 @@ def test_a_cycle_is_refused_naming_its_tasks() -> None:
 def test_incremental_reschedule_reuses_the_order_and_matches_a_fresh_schedule() -> None:
     network, names = _network(RELIABLE)
     prepared = PreparedNetwork(network, names)
-    prepared.network.duration[names.index("I")] = 12  # I now drives J
+    prepared.set_duration(names.index("I"), 12)  # I now drives J
     again = prepared.schedule()
     fresh = schedule(network, names)
     assert again.project_finish == fresh.project_finish == 47

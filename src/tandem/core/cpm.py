@@ -165,11 +165,20 @@ class Schedule:
     late_finish: np.ndarray
     total_float: np.ndarray
     free_float: np.ndarray
-    start: np.ndarray
-    finish: np.ndarray
+    start_alap: np.ndarray | None
+    finish_alap: np.ndarray | None
     order: np.ndarray
     project_finish: float
     end_limit: float
+
+    @property
+    def start(self) -> np.ndarray:
+        """Scheduled starts: early starts, later for as-late-as-possible tasks."""
+        return self.early_start if self.start_alap is None else self.start_alap
+
+    @property
+    def finish(self) -> np.ndarray:
+        return self.early_finish if self.finish_alap is None else self.finish_alap
 
     @property
     def critical(self) -> np.ndarray:
@@ -187,27 +196,45 @@ class PreparedNetwork:
     def __init__(self, network: Network, names: list[str] | None = None) -> None:
         network.validate(names)
         self.network = network
-        n = network.size
         net = network
-        (
-            self.succ_ptr,
-            self.succ_link,
-            self.succ_to,
-            self.succ_type,
-            self.succ_lag,
-            self.succ_elapsed,
-        ) = k.adjacency(n, net.link_from, net.link_to, net.link_type, net.lag, net.lag_elapsed)
-        order, count = k.topological_order(n, self.succ_ptr, self.succ_to)
+        n = net.size
+        ptr, index, to = k.adjacency(n, net.link_from, net.link_to)
+        order, count, *ranked = k.ranked(n, ptr, index, to, net.link_type, net.lag, net.lag_elapsed)
         if count < n:
             cycle = self._find_cycle(order[:count])
             raise DependencyCycle([names[i] if names else str(i) for i in cycle])
         self.order = order
+        # From here on tasks are numbered by topological rank (see cpm_kernels.ranked).
+        (
+            self.rank, self.succ_ptr, self.succ_link, self.succ_to,
+            self.succ_type, self.succ_lag, self.succ_elapsed,
+        ) = ranked  # fmt: skip
+        self.refresh_tasks()
+
+    def refresh_tasks(self) -> None:
+        """Copy the tasks' attributes into rank order; call after changing them in place.
+
+        ``set_duration`` keeps both copies in step for the common single edit.
+        """
+        net, order = self.network, self.order
+        self.duration = net.duration[order]
+        self.calendar = net.calendar[order]
+        self.start_bound = net.start_bound[order]
+        self.finish_bound = net.finish_bound[order]
+        self.start_limit = net.start_limit[order]
+        self.finish_limit = net.finish_limit[order]
+        self.fixed_start = net.fixed_start[order]
+        self.fixed_finish = net.fixed_finish[order]
+        self.remaining = net.remaining[order]
+        self.alap = net.alap[order]
+
+    def set_duration(self, task: int, duration: float) -> None:
+        """Change one task's duration (in the caller's numbering) for the next schedule."""
+        self.network.duration[task] = duration
+        self.duration[self.rank[task]] = duration
 
     def refresh_links(self) -> None:
-        """Copy link types and lags into adjacency order; call after changing them in place.
-
-        The passes read links in the order they walk them, so memory is read sequentially.
-        """
+        """Copy link types and lags into adjacency order; call after changing them in place."""
         net = self.network
         self.succ_type = net.link_type[self.succ_link]
         self.succ_lag = net.lag[self.succ_link]
@@ -242,38 +269,35 @@ class PreparedNetwork:
         cal = net.calendars
         cal_args = (cal.ptr, cal.starts, cal.ends, cal.cum)
         succ = (self.succ_ptr, self.succ_to, self.succ_type, self.succ_lag)
+        fixed = (self.fixed_start, self.fixed_finish, self.remaining)
         es, ef = k.forward_pass(
-            self.order, *succ, self.succ_elapsed, net.duration, net.calendar,
-            net.start_bound, net.finish_bound, net.fixed_start, net.fixed_finish,
-            net.remaining, net.status, *cal_args,
+            *succ, self.succ_elapsed, self.duration, self.calendar,
+            self.start_bound, self.finish_bound, *fixed, net.status, *cal_args,
         )  # fmt: skip
         project_finish = float(ef.max()) if ef.size else net.project_start
         end_limit = project_finish if net.deadline is None else float(net.deadline)
-        finish_limit = np.minimum(net.finish_limit, end_limit)
         ls, lf = k.backward_pass(
-            self.order, *succ, self.succ_elapsed, net.duration, net.calendar,
-            net.start_limit, finish_limit, net.fixed_start, net.fixed_finish,
-            net.remaining, es, ef, *cal_args,
+            *succ, self.succ_elapsed, self.duration, self.calendar,
+            self.start_limit, self.finish_limit, end_limit, *fixed, es, ef, *cal_args,
         )  # fmt: skip
         total, free = k.floats(
-            *succ, self.succ_elapsed, net.calendar, es, ef, lf, project_finish, *cal_args,
+            *succ, self.succ_elapsed, self.calendar, es, ef, lf, project_finish, *cal_args,
         )  # fmt: skip
-        if net.alap.any():
+        start = finish = None
+        if self.alap.any():
             start, finish = k.as_late_as_possible(
-                self.order, net.alap, *succ, net.duration, net.calendar, es, ef, end_limit,
-                *cal_args,
+                self.alap, *succ, self.duration, self.calendar, es, ef, end_limit, *cal_args,
             )  # fmt: skip
-        else:
-            start, finish = es, ef
+        back = self.rank  # from rank space to the caller's task numbering
         return Schedule(
-            early_start=es,
-            early_finish=ef,
-            late_start=ls,
-            late_finish=lf,
-            total_float=total,
-            free_float=free,
-            start=start,
-            finish=finish,
+            early_start=es[back],
+            early_finish=ef[back],
+            late_start=ls[back],
+            late_finish=lf[back],
+            total_float=total[back],
+            free_float=free[back],
+            start_alap=None if start is None else start[back],
+            finish_alap=None if finish is None else finish[back],
             order=self.order,
             project_finish=project_finish,
             end_limit=end_limit,

@@ -108,12 +108,8 @@ def milestone_at(c, t, forward, cal_ptr, iv_start, iv_end, iv_cum):  # type: ign
 
 
 @njit(cache=True)
-def adjacency(n, keys, other, link_type, lag, elapsed):  # type: ignore[no-untyped-def]
-    """Links grouped by one end (counting sort by ``keys``), with the other end, type, lag and
-    lag kind copied into that order so the passes read them sequentially.
-
-    Returns (ptr, link index, other end, type, lag, elapsed) in CSR form.
-    """
+def adjacency(n, keys, other):  # type: ignore[no-untyped-def]
+    """Links grouped by one end (a counting sort by ``keys``): (ptr, link index, other end)."""
     m = keys.shape[0]
     ptr = np.zeros(n + 1, dtype=np.int64)
     for li in range(m):
@@ -121,47 +117,67 @@ def adjacency(n, keys, other, link_type, lag, elapsed):  # type: ignore[no-untyp
     for i in range(n):
         ptr[i + 1] += ptr[i]
     index = np.empty(m, dtype=np.int32)
+    out_other = np.empty(m, dtype=np.int32)
     fill = ptr[:-1].copy()
     for li in range(m):
         key = keys[li]
-        index[fill[key]] = li
-        fill[key] += 1
-    out_other = np.empty(m, dtype=np.int32)
-    out_type = np.empty(m, dtype=np.int8)
-    out_lag = np.empty(m, dtype=np.float64)
-    out_elapsed = np.empty(m, dtype=np.bool_)
-    for p in range(m):
-        li = index[p]
+        p = fill[key]
+        fill[key] = p + 1
+        index[p] = li
         out_other[p] = other[li]
-        out_type[p] = link_type[li]
-        out_lag[p] = lag[li]
-        out_elapsed[p] = elapsed[li]
-    return ptr, index, out_other, out_type, out_lag, out_elapsed
+    return ptr, index, out_other
 
 
 @njit(cache=True)
-def topological_order(n, succ_ptr, succ_to):  # type: ignore[no-untyped-def]
-    """Kahn's algorithm; returns (order, count). count < n means a cycle among the rest."""
-    indegree = np.zeros(n, dtype=np.int64)
-    for p in range(succ_to.shape[0]):
-        indegree[succ_to[p]] += 1
+def ranked(n, ptr, index, to, link_type, lag, elapsed):  # type: ignore[no-untyped-def]
+    """Kahn's topological sort, writing the successor adjacency in rank order as it goes.
+
+    Task q of the result is the q-th in topological order; the passes then walk tasks
+    sequentially and mostly touch nearby successors, which keeps memory access local even
+    when the input's numbering is random. Returns (order, count, rank, ptr, link index,
+    successor ranks, types, lags, elapsed); count < n means a cycle among the rest.
+    """
+    m = to.shape[0]
+    indegree = np.zeros(n, dtype=np.int32)
+    for p in range(m):
+        indegree[to[p]] += 1
     order = np.empty(n, dtype=np.int32)
-    head = 0
+    rank = np.full(n, -1, dtype=np.int32)
+    r_ptr = np.zeros(n + 1, dtype=np.int64)
+    r_link = np.empty(m, dtype=np.int32)
+    r_to = np.empty(m, dtype=np.int32)
+    r_type = np.empty(m, dtype=np.int8)
+    r_lag = np.empty(m, dtype=np.float64)
+    r_elapsed = np.empty(m, dtype=np.bool_)
     tail = 0
     for j in range(n):
         if indegree[j] == 0:
             order[tail] = j
             tail += 1
+    head = 0
+    out = 0
     while head < tail:
         i = order[head]
+        rank[i] = head
         head += 1
-        for p in range(succ_ptr[i], succ_ptr[i + 1]):
-            k = succ_to[p]
+        for p in range(ptr[i], ptr[i + 1]):
+            k = to[p]
+            li = index[p]
+            r_link[out] = li
+            r_to[out] = k
+            r_type[out] = link_type[li]
+            r_lag[out] = lag[li]
+            r_elapsed[out] = elapsed[li]
+            out += 1
             indegree[k] -= 1
             if indegree[k] == 0:
                 order[tail] = k
                 tail += 1
-    return order, tail
+        r_ptr[head] = out
+    if head == n:
+        for p in range(m):
+            r_to[p] = rank[r_to[p]]
+    return order, head, rank, r_ptr, r_link, r_to, r_type, r_lag, r_elapsed
 
 
 # -- the passes ------------------------------------------------------------------------------
@@ -169,7 +185,6 @@ def topological_order(n, succ_ptr, succ_to):  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def forward_pass(  # type: ignore[no-untyped-def]
-    order,
     succ_ptr,
     succ_to,
     succ_type,
@@ -188,22 +203,24 @@ def forward_pass(  # type: ignore[no-untyped-def]
     iv_end,
     iv_cum,
 ):
-    """Early start and finish of every task, in topological order.
+    """Early start and finish of every task, indexed by topological rank.
 
-    Each task, once placed, pushes its bounds to its successors, so only the successor
-    adjacency is needed (the backward pass and the floats walk it too).
+    All arrays are in rank order (task q is the q-th in topological order). Each task, once
+    placed, pushes its bounds to its successors, so only the successor adjacency is needed
+    (the backward pass and the floats walk it too).
     """
     n = duration.shape[0]
+    timed = cal_ptr.shape[0] > 1
     es = np.empty(n)
     ef = np.empty(n)
     lo_start = start_bound.copy()
     lo_finish = finish_bound.copy()
-    for q in range(order.shape[0]):
-        j = order[q]
+    for q in range(n):
+        j = q
         c = cal[j]
         d = duration[j]
-        lo_s = lo_start[j]
-        lo_f = lo_finish[j]
+        lo_s = lo_start[q]
+        lo_f = lo_finish[q]
         if d > 0.0:
             w = work_at(c, lo_s, cal_ptr, iv_start, iv_end, iv_cum)
             if lo_f > -INF:
@@ -257,11 +274,11 @@ def forward_pass(  # type: ignore[no-untyped-def]
                 iv_end,
                 iv_cum,
             )
-        es[j] = s
-        ef[j] = f
-        for p in range(succ_ptr[j], succ_ptr[j + 1]):
+        es[q] = s
+        ef[q] = f
+        for p in range(succ_ptr[q], succ_ptr[q + 1]):
             k = succ_to[p]
-            ck = cal[k]
+            ck = cal[k] if timed else -1
             kind = succ_type[p]
             base = f if (kind == FS or kind == FF) else s
             lag = succ_lag[p]
@@ -288,7 +305,6 @@ def forward_pass(  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def backward_pass(  # type: ignore[no-untyped-def]
-    order,
     succ_ptr,
     succ_to,
     succ_type,
@@ -298,6 +314,7 @@ def backward_pass(  # type: ignore[no-untyped-def]
     cal,
     start_limit,
     finish_limit,
+    end_limit,
     fixed_start,
     fixed_finish,
     remaining,
@@ -308,19 +325,22 @@ def backward_pass(  # type: ignore[no-untyped-def]
     iv_end,
     iv_cum,
 ):
-    """Late start and finish of every task, in reverse topological order."""
+    """Late start and finish of every task (by rank), in reverse topological order."""
     n = duration.shape[0]
+    timed = cal_ptr.shape[0] > 1
     ls = np.empty(n)
     lf = np.empty(n)
-    for q in range(order.shape[0] - 1, -1, -1):
-        j = order[q]
+    for q in range(n - 1, -1, -1):
+        j = q
         c = cal[j]
         d = duration[j]
         hi_f = finish_limit[j]
+        if end_limit < hi_f:
+            hi_f = end_limit
         hi_s = start_limit[j]
-        for p in range(succ_ptr[j], succ_ptr[j + 1]):
+        for p in range(succ_ptr[q], succ_ptr[q + 1]):
             k = succ_to[p]
-            ck = cal[k]
+            ck = cal[k] if timed else -1
             kind = succ_type[p]
             base = ls[k] if (kind == FS or kind == SS) else lf[k]
             if succ_elapsed[p]:
@@ -355,9 +375,9 @@ def backward_pass(  # type: ignore[no-untyped-def]
             and np.isnan(remaining[j])
             and not np.isnan(fixed_start[j])
         ):
-            # Finished work and fixed dates keep their dates in both passes.
-            ls[j] = es[j]
-            lf[j] = ef[j]
+            # Finished work keeps its dates in both passes.
+            ls[q] = es[q]
+            lf[q] = ef[q]
             continue
         if d > 0.0:
             w = work_at(c, hi_f, cal_ptr, iv_start, iv_end, iv_cum)
@@ -375,14 +395,14 @@ def backward_pass(  # type: ignore[no-untyped-def]
         if not np.isnan(fixed_start[j]) and np.isnan(remaining[j]) and np.isnan(fixed_finish[j]):
             # Must start on: the late start is the date too (predecessors get negative float).
             s = fixed_start[j]
-            f = ef[j]
+            f = ef[q]
         elif not np.isnan(fixed_finish[j]) and np.isnan(fixed_start[j]):
             f = fixed_finish[j]
-            s = es[j]
+            s = es[q]
         elif not np.isnan(remaining[j]):
-            s = es[j]
-        ls[j] = s
-        lf[j] = f
+            s = es[q]
+        ls[q] = s
+        lf[q] = f
     return ls, lf
 
 
@@ -411,6 +431,7 @@ def floats(  # type: ignore[no-untyped-def]
     float when that is positive.
     """
     n = es.shape[0]
+    timed = cal_ptr.shape[0] > 1
     total = np.empty(n)
     free = np.empty(n)
     for j in range(n):
@@ -420,7 +441,7 @@ def floats(  # type: ignore[no-untyped-def]
         best = work_at(c, project_finish, cal_ptr, iv_start, iv_end, iv_cum) - w_ef
         for p in range(succ_ptr[j], succ_ptr[j + 1]):
             k = succ_to[p]
-            ck = cal[k]
+            ck = cal[k] if timed else -1
             kind = succ_type[p]
             mine = ef[j] if (kind == FS or kind == FF) else es[j]
             theirs = es[k] if (kind == FS or kind == SS) else ef[k]
@@ -443,52 +464,38 @@ def floats(  # type: ignore[no-untyped-def]
 
 @njit(cache=True)
 def as_late_as_possible(  # type: ignore[no-untyped-def]
-    order,
-    alap,
-    succ_ptr,
-    succ_to,
-    succ_type,
-    succ_lag,
-    duration,
-    cal,
-    es,
-    ef,
-    end_limit,
-    cal_ptr,
-    iv_start,
-    iv_end,
-    iv_cum,
+    alap, succ_ptr, succ_to, succ_type, succ_lag, duration, cal, es, ef, end_limit,
+    cal_ptr, iv_start, iv_end, iv_cum,
 ):
-    """Scheduled dates: early dates, except that as-late-as-possible tasks use up their free
-    float against their successors' scheduled dates (so no successor moves)."""
+    """Scheduled dates (by rank): early dates, except that as-late-as-possible tasks use up
+    their free float against their successors' scheduled dates (so no successor moves)."""
+    timed = cal_ptr.shape[0] > 1
     start = es.copy()
     finish = ef.copy()
-    for q in range(order.shape[0] - 1, -1, -1):
-        j = order[q]
+    for q in range(es.shape[0] - 1, -1, -1):
+        j = q
         if not alap[j]:
             continue
         c = cal[j]
         room = work_at(c, end_limit, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
-            c, finish[j], cal_ptr, iv_start, iv_end, iv_cum
-        )
-        for p in range(succ_ptr[j], succ_ptr[j + 1]):
+            c, finish[q], cal_ptr, iv_start, iv_end, iv_cum)
+        for p in range(succ_ptr[q], succ_ptr[q + 1]):
             k = succ_to[p]
-            ck = cal[k]
+            ck = cal[k] if timed else -1
             kind = succ_type[p]
-            mine = finish[j] if (kind == FS or kind == FF) else start[j]
+            mine = finish[q] if (kind == FS or kind == FF) else start[q]
             theirs = start[k] if (kind == FS or kind == SS) else finish[k]
             slack = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - (
-                work_at(ck, mine, cal_ptr, iv_start, iv_end, iv_cum) + succ_lag[p]
-            )
+                work_at(ck, mine, cal_ptr, iv_start, iv_end, iv_cum) + succ_lag[p])
             if slack < room:
                 room = slack
         if room > 0.0:
-            w = work_at(c, start[j], cal_ptr, iv_start, iv_end, iv_cum) + room
+            w = work_at(c, start[q], cal_ptr, iv_start, iv_end, iv_cum) + room
             d = duration[j]
             if d > 0.0:
-                start[j] = start_at(c, w, cal_ptr, iv_start, iv_end, iv_cum)
-                finish[j] = finish_at(c, w + d, cal_ptr, iv_start, iv_end, iv_cum)
+                start[q] = start_at(c, w, cal_ptr, iv_start, iv_end, iv_cum)
+                finish[q] = finish_at(c, w + d, cal_ptr, iv_start, iv_end, iv_cum)
             else:
-                start[j] = finish_at(c, w, cal_ptr, iv_start, iv_end, iv_cum)
-                finish[j] = start[j]
+                start[q] = finish_at(c, w, cal_ptr, iv_start, iv_end, iv_cum)
+                finish[q] = start[q]
     return start, finish

@@ -414,7 +414,7 @@ class ProjectScheduler:
             raise Invalid(
                 f"Task {task_id} is a summary; its dates come from its tasks.", field="duration"
             )
-        self.network.duration[self.layout.start_node[i]] = duration
+        self.prepared.set_duration(self.layout.start_node[i], duration)
 
     def schedule(self) -> ProjectSchedule:
         while True:
@@ -425,6 +425,7 @@ class ProjectScheduler:
             durations = self.network.duration.copy()
             self._build(self.clock.days * 2)
             self.network.duration[:] = durations
+            self.prepared.refresh_tasks()
 
     def _outside_calendar(self, result: Schedule) -> bool:
         cals = self.network.calendars
