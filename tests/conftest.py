@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 
@@ -105,3 +106,17 @@ def browser_client() -> Callable[[User], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def row_counts(db: None) -> Callable[[], dict[str, int]]:
+    """Rows per tandem model, so a refusal test can show that nothing was written."""
+
+    def count() -> dict[str, int]:
+        return {
+            model._meta.label: model._default_manager.count()
+            for model in apps.get_models()
+            if model.__module__.startswith("tandem.")
+        }
+
+    return count

@@ -1,12 +1,10 @@
 """REST endpoints for organisations, members, invitations and personal API tokens."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tandem.accounts import queries, services
@@ -128,8 +126,8 @@ def list_organisations(request: HttpRequest) -> Any:
 
 
 @router.post("/organisations", response={201: OrganisationOut}, summary="Create an organisation")
-def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, Organisation]:
-    return 201, services.create_organisation(actor(request), **payload.dict())
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[Organisation]:
+    return Status(201, services.create_organisation(actor(request), **payload.dict()))
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
@@ -188,13 +186,11 @@ def list_members(
     response={201: MembershipOut},
     summary="Add someone who already has an account (others are invited)",
 )
-def add_member(
-    request: HttpRequest, organisation_id: int, payload: MemberIn
-) -> tuple[int, Membership]:
+def add_member(request: HttpRequest, organisation_id: int, payload: MemberIn) -> Status[Membership]:
     membership = services.add_member(
         actor(request), organisation_id, email=payload.email, role=payload.role
     )
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.get("/memberships/{membership_id}", response=MembershipOut)
@@ -223,9 +219,9 @@ def change_role(
 
 
 @router.delete("/memberships/{membership_id}", response={204: None}, summary="Remove a member")
-def remove_member(request: HttpRequest, membership_id: int) -> tuple[int, None]:
+def remove_member(request: HttpRequest, membership_id: int) -> Status[None]:
     services.remove_member(actor(request), membership_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/organisations/{organisation_id}/invitations", response=list[InvitationOut])
@@ -241,11 +237,11 @@ def list_invitations(request: HttpRequest, organisation_id: int) -> Any:
 )
 def invite_member(
     request: HttpRequest, organisation_id: int, payload: MemberIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     invitation, secret = services.invite_member(
         actor(request), organisation_id, email=payload.email, role=payload.role
     )
-    return 201, {**_invitation_dict(invitation), "url": services.invitation_url(secret)}
+    return Status(201, {**_invitation_dict(invitation), "url": services.invitation_url(secret)})
 
 
 def _invitation_dict(invitation: Invitation) -> dict[str, Any]:
@@ -256,9 +252,9 @@ def _invitation_dict(invitation: Invitation) -> dict[str, Any]:
 
 
 @router.delete("/invitations/{invitation_id}", response={204: None}, summary="Revoke an invitation")
-def revoke_invitation(request: HttpRequest, invitation_id: int) -> tuple[int, None]:
+def revoke_invitation(request: HttpRequest, invitation_id: int) -> Status[None]:
     services.revoke_invitation(actor(request), invitation_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your personal API tokens")
@@ -272,11 +268,11 @@ def list_tokens(request: HttpRequest) -> Any:
     response={201: TokenCreated},
     summary="Create a personal API token; the secret is in this response only",
 )
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     token, secret = services.create_token(
         actor(request), name=payload.name, expires_at=payload.expires_at
     )
-    return 201, {**_token_dict(token), "token": secret}
+    return Status(201, {**_token_dict(token), "token": secret})
 
 
 def _token_dict(token: ApiToken) -> dict[str, Any]:
@@ -295,6 +291,6 @@ def _token_dict(token: ApiToken) -> dict[str, Any]:
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke a token")
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
     services.revoke_token(actor(request), token_id)
-    return 204, None
+    return Status(204, None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -512,7 +512,15 @@ def accept_invitation(
             "This invitation link is unknown, used, revoked or expired; ask for a new one.",
             code="invitation.not_found",
         )
-    Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    # Lock the invitation and look again: two people accepting at once must not both join.
+    invitation = (
+        Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    )
+    if not invitation.is_open(timezone.now()):
+        raise NotFound(
+            "This invitation link is unknown, used, revoked or expired; ask for a new one.",
+            code="invitation.not_found",
+        )
     if user is None:
         existing = User.objects.filter(email=invitation.email).first()
         if existing is not None:
@@ -597,20 +605,6 @@ def change_password(actor: Actor, *, current_password: str, new_password: str) -
 
 
 @transaction.atomic
-def set_password(actor: Actor, *, email: str, password: str) -> User:
-    """The operator resets someone's password (`tandem user add` on an existing account)."""
-    if not isinstance(actor, Operator):
-        raise Forbidden("Only the operator resets other people's passwords.")
-    user = User.objects.select_for_update().filter(email=normalise_email(email)).first()
-    if user is None:
-        raise NotFound(f"No account for {email}.", field="email", code="user.not_found")
-    user.set_password(_clean_password(password, user))
-    bump(user)
-    user.save(update_fields=["password", "version"])
-    return user
-
-
-@transaction.atomic
 def create_token(
     actor: Actor,
     *,
@@ -626,6 +620,8 @@ def create_token(
     if not isinstance(actor, Operator) and owner.pk != getattr(actor, "pk", None):
         raise Forbidden("You can create tokens only for yourself.")
     name = _clean_name(name, "name", 80)
+    if expires_at is not None and timezone.is_naive(expires_at):
+        expires_at = timezone.make_aware(expires_at, UTC)  # an expiry without a zone is UTC
     if expires_at is not None and expires_at <= timezone.now():
         raise Invalid("The expiry must lie in the future.", field="expires_at")
     secret = new_secret(TOKEN_PREFIX)

@@ -28,7 +28,10 @@ def add_user(
     ),
     name: str | None = typer.Option(None, "--name", help="Display name for a new account."),
     password: str | None = typer.Option(
-        None, "--password", help="Password for a new account (a random one is printed if omitted)."
+        None,
+        "--password",
+        help="Password: sets it for an existing account; for a new one a random password is "
+        "printed if omitted.",
     ),
 ) -> None:
     """Add a person to an organisation, creating their account if needed."""
@@ -49,7 +52,7 @@ def add_user(
         email=email,
         role=role,
         display_name=name,
-        password=password if is_new else None,
+        password=password,
     )
     typer.echo(
         f"{membership.user.email} is {membership.get_role_display().lower()} "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from tandem.errors import DomainError
@@ -20,18 +19,17 @@ def fail(message: str) -> None:
 
 
 def run(app: typer.Typer) -> int:
-    """Invoke the app; return the process exit code."""
+    """Invoke the app; return the process exit code.
+
+    Typer reports usage errors itself (exit code 2); refusals from services and commands
+    become one line on stderr and exit code 2 as well.
+    """
     try:
-        app(standalone_mode=False)
+        app(standalone_mode=True)
     except (DomainError, CommandError) as error:
         print(f"tandem: {error}", file=sys.stderr)
         return 2
-    except click.exceptions.Abort:
-        print("tandem: aborted", file=sys.stderr)
-        return 1
-    except click.exceptions.ClickException as error:
-        error.show()
-        return error.exit_code
-    except click.exceptions.Exit as done:
-        return done.exit_code
+    except SystemExit as done:
+        code = done.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     return 0

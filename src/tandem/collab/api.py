@@ -1,7 +1,5 @@
 """REST endpoints for the activity journal."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 
@@ -204,11 +205,15 @@ class PreparedNetwork:
             cycle = self._find_cycle(order[:count])
             raise DependencyCycle([names[i] if names else str(i) for i in cycle])
         self.order = order
-        # From here on tasks are numbered by topological rank (see cpm_kernels.ranked).
+        self.names = names
+        # From here on tasks are numbered by topological rank (see cpm_kernels.ranked). The
+        # link indices are not kept: a change to links prepares the network again.
         (
-            self.rank, self.succ_ptr, self.succ_link, self.succ_to,
+            self.rank, self.succ_ptr, _, self.succ_to,
             self.succ_type, self.succ_lag, self.succ_elapsed,
         ) = ranked  # fmt: skip
+        del ranked, ptr, index, to
+        self._constants: dict[tuple[str, float], np.ndarray] = {}
         self.refresh_tasks()
 
     def refresh_tasks(self) -> None:
@@ -217,28 +222,39 @@ class PreparedNetwork:
         ``set_duration`` keeps both copies in step for the common single edit.
         """
         net, order = self.network, self.order
-        self.duration = net.duration[order]
-        self.calendar = net.calendar[order]
-        self.start_bound = net.start_bound[order]
-        self.finish_bound = net.finish_bound[order]
-        self.start_limit = net.start_limit[order]
-        self.finish_limit = net.finish_limit[order]
-        self.fixed_start = net.fixed_start[order]
-        self.fixed_finish = net.fixed_finish[order]
-        self.remaining = net.remaining[order]
-        self.alap = net.alap[order]
+        self.duration = net.duration[order]  # always a copy of its own: edits write into it
+        self.calendar = self._ranked(net.calendar)
+        self.start_bound = self._ranked(net.start_bound)
+        self.finish_bound = self._ranked(net.finish_bound)
+        self.start_limit = self._ranked(net.start_limit)
+        self.finish_limit = self._ranked(net.finish_limit)
+        self.fixed_start = self._ranked(net.fixed_start)
+        self.fixed_finish = self._ranked(net.fixed_finish)
+        self.remaining = self._ranked(net.remaining)
+        self.alap = self._ranked(net.alap)
+
+    def _ranked(self, values: np.ndarray) -> np.ndarray:
+        """``values`` in rank order; one shared read-only array when all values are equal
+        (most tasks carry no constraint, so most of these columns are constant)."""
+        if values.size:
+            first = values[0]
+            same = bool((values == first).all()) or (
+                values.dtype.kind == "f" and bool(np.isnan(values).all())
+            )
+            if same:
+                key = (values.dtype.str, float(first))
+                constant = self._constants.get(key)
+                if constant is None or constant.size != values.size:
+                    constant = np.full(values.size, first, dtype=values.dtype)
+                    constant.flags.writeable = False
+                    self._constants[key] = constant
+                return constant
+        return values[self.order]
 
     def set_duration(self, task: int, duration: float) -> None:
         """Change one task's duration (in the caller's numbering) for the next schedule."""
         self.network.duration[task] = duration
         self.duration[self.rank[task]] = duration
-
-    def refresh_links(self) -> None:
-        """Copy link types and lags into adjacency order; call after changing them in place."""
-        net = self.network
-        self.succ_type = net.link_type[self.succ_link]
-        self.succ_lag = net.lag[self.succ_link]
-        self.succ_elapsed = net.lag_elapsed[self.succ_link]
 
     def _find_cycle(self, ordered: np.ndarray) -> list[int]:
         """One cycle among the tasks Kahn's algorithm could not order."""
@@ -263,45 +279,47 @@ class PreparedNetwork:
         cycle.reverse()
         return cycle
 
-    def schedule(self) -> Schedule:
-        """Run both passes and the floats over the current arrays."""
+    def schedule(self, *, continuous: bool = False) -> Schedule:
+        """Run both passes and the floats over the current arrays.
+
+        ``continuous`` ignores the calendars (working time runs around the clock): a quick
+        estimate of a dated project's span before its calendar tables are sized.
+        """
         net = self.network
-        cal = net.calendars
+        cal = CalendarArrays() if continuous else net.calendars
         cal_args = (cal.ptr, cal.starts, cal.ends, cal.cum)
+        calendar = np.full(net.size, -1, dtype=np.int32) if continuous else self.calendar
         succ = (self.succ_ptr, self.succ_to, self.succ_type, self.succ_lag)
         fixed = (self.fixed_start, self.fixed_finish, self.remaining)
         es, ef = k.forward_pass(
-            *succ, self.succ_elapsed, self.duration, self.calendar,
+            *succ, self.succ_elapsed, self.duration, calendar,
             self.start_bound, self.finish_bound, *fixed, net.status, *cal_args,
         )  # fmt: skip
         project_finish = float(ef.max()) if ef.size else net.project_start
         end_limit = project_finish if net.deadline is None else float(net.deadline)
         ls, lf = k.backward_pass(
-            *succ, self.succ_elapsed, self.duration, self.calendar,
+            *succ, self.succ_elapsed, self.duration, calendar,
             self.start_limit, self.finish_limit, end_limit, *fixed, es, ef, *cal_args,
         )  # fmt: skip
         total, free = k.floats(
-            *succ, self.succ_elapsed, self.calendar, es, ef, lf, project_finish, *cal_args,
+            *succ, self.succ_elapsed, calendar, es, ef, lf, project_finish, *cal_args,
         )  # fmt: skip
         start = finish = None
         if self.alap.any():
             start, finish = k.as_late_as_possible(
-                self.alap, *succ, self.duration, self.calendar, es, ef, end_limit, *cal_args,
+                self.alap, *succ, self.duration, calendar, es, ef, end_limit, *cal_args,
             )  # fmt: skip
-        back = self.rank  # from rank space to the caller's task numbering
-        return Schedule(
-            early_start=es[back],
-            early_finish=ef[back],
-            late_start=ls[back],
-            late_finish=lf[back],
-            total_float=total[back],
-            free_float=free[back],
-            start_alap=None if start is None else start[back],
-            finish_alap=None if finish is None else finish[back],
-            order=self.order,
-            project_finish=project_finish,
-            end_limit=end_limit,
-        )
+        # Back to the caller's task numbering, letting each rank-ordered array go once copied.
+        back = self.rank
+        columns = {"early_start": es, "early_finish": ef, "late_start": ls, "late_finish": lf,
+                   "total_float": total, "free_float": free, "start_alap": start,
+                   "finish_alap": finish}  # fmt: skip
+        del es, ef, ls, lf, total, free, start, finish
+        out: dict[str, Any] = {}
+        for name in list(columns):
+            column = columns.pop(name)
+            out[name] = None if column is None else column[back]
+        return Schedule(**out, order=self.order, project_finish=project_finish, end_limit=end_limit)
 
 
 def schedule(network: Network, names: list[str] | None = None) -> Schedule:

@@ -19,7 +19,7 @@ INF = np.inf
 
 
 @njit(cache=True, inline="always")
-def _last_le(a, lo, hi, x):  # type: ignore[no-untyped-def]
+def _last_le(a, lo, hi, x):
     """Largest k in [lo, hi) with a[k] <= x, or lo - 1."""
     while lo < hi:
         mid = (lo + hi) >> 1
@@ -31,7 +31,7 @@ def _last_le(a, lo, hi, x):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
-def _last_lt(a, lo, hi, x):  # type: ignore[no-untyped-def]
+def _last_lt(a, lo, hi, x):
     """Largest k in [lo, hi) with a[k] < x, or lo - 1."""
     while lo < hi:
         mid = (lo + hi) >> 1
@@ -43,7 +43,7 @@ def _last_lt(a, lo, hi, x):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def work_at(c, t, cal_ptr, iv_start, iv_end, iv_cum):  # type: ignore[no-untyped-def]
+def work_at(c, t, cal_ptr, iv_start, iv_end, iv_cum):
     """Working minutes of calendar c accumulated up to elapsed time t."""
     if c < 0:
         return t
@@ -58,7 +58,7 @@ def work_at(c, t, cal_ptr, iv_start, iv_end, iv_cum):  # type: ignore[no-untyped
 
 
 @njit(cache=True)
-def start_at(c, w, cal_ptr, iv_start, iv_end, iv_cum):  # type: ignore[no-untyped-def]
+def start_at(c, w, cal_ptr, iv_start, iv_end, iv_cum):
     """Elapsed time where working time w is reached, as a start: at a boundary, the next
     interval's beginning (a task does not start at 17:00 but at 08:00 the next day)."""
     if c < 0:
@@ -71,7 +71,7 @@ def start_at(c, w, cal_ptr, iv_start, iv_end, iv_cum):  # type: ignore[no-untype
 
 
 @njit(cache=True)
-def finish_at(c, w, cal_ptr, iv_start, iv_end, iv_cum):  # type: ignore[no-untyped-def]
+def finish_at(c, w, cal_ptr, iv_start, iv_end, iv_cum):
     """Elapsed time where working time w is reached, as a finish: at a boundary, the previous
     interval's end (a task finishing after a full day ends at 17:00, not 08:00 next day)."""
     if c < 0:
@@ -84,7 +84,7 @@ def finish_at(c, w, cal_ptr, iv_start, iv_end, iv_cum):  # type: ignore[no-untyp
 
 
 @njit(cache=True)
-def milestone_at(c, t, forward, cal_ptr, iv_start, iv_end, iv_cum):  # type: ignore[no-untyped-def]
+def milestone_at(c, t, forward, cal_ptr, iv_start, iv_end, iv_cum):
     """Where a zero-duration task sits for bound t: t itself inside working time or at the end
     of an interval (after a task finishing at 17:00); otherwise the next interval's start
     (forward) or the previous interval's end (backward)."""
@@ -108,7 +108,7 @@ def milestone_at(c, t, forward, cal_ptr, iv_start, iv_end, iv_cum):  # type: ign
 
 
 @njit(cache=True)
-def adjacency(n, keys, other):  # type: ignore[no-untyped-def]
+def adjacency(n, keys, other):
     """Links grouped by one end (a counting sort by ``keys``): (ptr, link index, other end)."""
     m = keys.shape[0]
     ptr = np.zeros(n + 1, dtype=np.int64)
@@ -129,7 +129,7 @@ def adjacency(n, keys, other):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def ranked(n, ptr, index, to, link_type, lag, elapsed):  # type: ignore[no-untyped-def]
+def ranked(n, ptr, index, to, link_type, lag, elapsed):
     """Kahn's topological sort, writing the successor adjacency in rank order as it goes.
 
     Task q of the result is the q-th in topological order; the passes then walk tasks
@@ -184,7 +184,7 @@ def ranked(n, ptr, index, to, link_type, lag, elapsed):  # type: ignore[no-untyp
 
 
 @njit(cache=True)
-def forward_pass(  # type: ignore[no-untyped-def]
+def forward_pass(
     succ_ptr,
     succ_to,
     succ_type,
@@ -304,7 +304,7 @@ def forward_pass(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def backward_pass(  # type: ignore[no-untyped-def]
+def backward_pass(
     succ_ptr,
     succ_to,
     succ_type,
@@ -407,7 +407,7 @@ def backward_pass(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def floats(  # type: ignore[no-untyped-def]
+def floats(
     succ_ptr,
     succ_to,
     succ_type,
@@ -463,7 +463,7 @@ def floats(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def as_late_as_possible(  # type: ignore[no-untyped-def]
+def as_late_as_possible(
     alap, succ_ptr, succ_to, succ_type, succ_lag, duration, cal, es, ef, end_limit,
     cal_ptr, iv_start, iv_end, iv_cum,
 ):

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -115,12 +116,78 @@ class TaskResult:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
-@dataclass(frozen=True)
+COLUMNS = ("early_start", "early_finish", "late_start", "late_finish", "start", "finish")
+
+
 class ProjectSchedule:
-    tasks: dict[str, TaskResult]
-    finish: Time
-    critical_path: list[str]
-    start: Time
+    """A schedule's results per task, held as arrays in task order.
+
+    ``tasks`` gives a ``TaskResult`` per id (built on first use); ``changed`` compares two
+    schedules of the same project so a service stores only the rows that moved.
+    """
+
+    def __init__(
+        self,
+        ids: list[str],
+        times: np.ndarray,
+        total_float: np.ndarray,
+        free_float: np.ndarray,
+        summary: np.ndarray,
+        deadline: np.ndarray,
+        clock: _Clock,
+        finish: float,
+        start: float,
+    ) -> None:
+        self.ids = ids
+        self.times = times  # shape (6, tasks), the COLUMNS, on the project's time axis
+        self.total_float = np.round(total_float, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
+        self.free_float = np.round(free_float, 6) + 0.0
+        self.critical = self.total_float <= EPSILON
+        self.summary = summary
+        self.deadline_missed = self.times[1] > deadline + EPSILON  # NaN deadline: False
+        self.clock = clock
+        self.finish = clock.from_axis(finish)
+        self.start = clock.from_axis(start)
+        leaves = np.flatnonzero(self.critical & ~summary)
+        by_date = np.lexsort((leaves, self.times[1][leaves], self.times[0][leaves]))
+        self.critical_path = [ids[i] for i in leaves[by_date]]
+        self._tasks: dict[str, TaskResult] | None = None
+
+    @property
+    def tasks(self) -> dict[str, TaskResult]:
+        if self._tasks is None:
+            columns = [self.clock.many_from_axis(row) for row in self.times]
+            floats = (self.total_float.tolist(), self.free_float.tolist())
+            flags = (self.critical.tolist(), self.summary.tolist(), self.deadline_missed.tolist())
+            self._tasks = {
+                task_id: TaskResult(
+                    columns[0][i],
+                    columns[1][i],
+                    columns[2][i],
+                    columns[3][i],
+                    columns[4][i],
+                    columns[5][i],
+                    floats[0][i],
+                    floats[1][i],
+                    flags[0][i],
+                    flags[1][i],
+                    flags[2][i],
+                )
+                for i, task_id in enumerate(self.ids)
+            }
+        return self._tasks
+
+    def changed(self, previous: ProjectSchedule | None) -> list[str]:
+        """Ids whose dates, floats or flags differ from ``previous`` (all ids without one)."""
+        if previous is None or previous.ids != self.ids:
+            return list(self.ids)
+        moved = (
+            (np.abs(self.times - previous.times) > EPSILON).any(axis=0)
+            | (np.abs(self.total_float - previous.total_float) > EPSILON)
+            | (np.abs(self.free_float - previous.free_float) > EPSILON)
+            | (self.deadline_missed != previous.deadline_missed)
+        )
+        return [self.ids[i] for i in np.flatnonzero(moved)]
 
 
 # -- building the arrays ---------------------------------------------------------------------
@@ -137,6 +204,17 @@ class _Layout:
     finish_node: list[int]
     node_names: list[str]
     summaries: list[str]  # deepest first
+
+    @cached_property
+    def is_summary(self) -> np.ndarray:
+        return np.array([task_id in self.children for task_id in self.ids], dtype=bool)
+
+    @cached_property
+    def child_rows(self) -> dict[str, np.ndarray]:
+        return {
+            summary: np.array([self.index[kid] for kid in kids])
+            for summary, kids in self.children.items()
+        }
 
     @property
     def nodes(self) -> int:
@@ -169,7 +247,9 @@ def _layout(tasks: Sequence[TaskSpec]) -> _Layout:
             node = tasks[index[node.parent]]
             d += 1
         depth[task.id] = d
-    start_node, finish_node, names = [], [], []
+    start_node: list[int] = []
+    finish_node: list[int] = []
+    names: list[str] = []
     for task in tasks:
         if task.id in children:
             start_node.append(len(names))
@@ -187,15 +267,30 @@ def _layout(tasks: Sequence[TaskSpec]) -> _Layout:
 class _Clock:
     """Converts the project's times to minutes from an origin and back."""
 
-    def __init__(self, project: ProjectSpec, horizon_days: int, back_days: int) -> None:
+    def __init__(
+        self,
+        project: ProjectSpec,
+        horizon_days: int,
+        back_days: int,
+        calendars: list[WorkCalendar],
+    ) -> None:
         self.dated = project.start is not None
+        self.back_days = back_days
+        self.days = back_days + horizon_days
+        self.calendars = calendars
         if project.start is not None:
             self.origin = datetime.combine(project.start.date(), datetime.min.time()) - timedelta(
                 days=back_days
             )
             self.first_day = self.origin.date()
-            self.days = back_days + horizon_days
         self.project = project
+
+    def tables(self) -> CalendarArrays:
+        """The calendars as interval tables over the clock's days."""
+        if not self.dated:
+            return CalendarArrays()
+        built = (IntervalTable.build(c, self.first_day, self.days) for c in self.calendars)
+        return CalendarArrays.stack([(t.starts, t.ends, t.cum) for t in built])
 
     def to_axis(self, value: Time, what: str) -> float:
         if value is None:
@@ -212,6 +307,14 @@ class _Clock:
         if not self.dated:
             return float(value)
         return self.origin + timedelta(minutes=round(float(value), 6))
+
+    def many_from_axis(self, values: np.ndarray) -> list[Time]:
+        """from_axis for a whole array at once (numpy's datetimes, then Python's)."""
+        if not self.dated:
+            return [v + 0.0 for v in np.round(values, 9).tolist()]
+        micros = np.round(values * 60e6).astype("timedelta64[us]")
+        moments: list[Time] = (np.datetime64(self.origin, "us") + micros).astype(object).tolist()
+        return moments
 
 
 def _task_calendars(project: ProjectSpec, layout: _Layout) -> tuple[list[WorkCalendar], list[int]]:
@@ -238,17 +341,19 @@ def _task_calendars(project: ProjectSpec, layout: _Layout) -> tuple[list[WorkCal
     return calendars, indexes
 
 
-def build_network(project: ProjectSpec, horizon_days: int = 0) -> tuple[Network, _Layout, _Clock]:
-    """The array network for a project (see the module docstring for summary tasks)."""
+def build_network(
+    project: ProjectSpec, horizon_days: int = 120, back_days: int = 60
+) -> tuple[Network, _Layout, _Clock]:
+    """The array network for a project (see the module docstring for summary tasks).
+
+    Calendar tables cover ``back_days`` before the start and ``horizon_days`` after it;
+    ``ProjectScheduler`` sizes them to the project.
+    """
     tasks = project.tasks
     layout = _layout(tasks)
     n = layout.nodes
     calendars, task_calendar = _task_calendars(project, layout)
-    if project.start is not None and horizon_days == 0:
-        per_day = (project.calendar or WorkCalendar()).minutes_per_day
-        total = sum(max(t.duration, 0.0) for t in tasks) + sum(abs(lk.lag) for lk in project.links)
-        horizon_days = int(total / per_day * 1.5) + 60
-    clock = _Clock(project, horizon_days, back_days=horizon_days // 4 + 30)
+    clock = _Clock(project, horizon_days, back_days, calendars)
 
     duration = np.zeros(n)
     cal = np.full(n, -1, dtype=np.int32)
@@ -373,14 +478,7 @@ def build_network(project: ProjectSpec, horizon_days: int = 0) -> tuple[Network,
         project_start=float(start_bound[0]) if n else 0.0,
         deadline=None if project.deadline is None else clock.to_axis(project.deadline, "deadline"),
         status=status,
-        calendars=CalendarArrays.stack(
-            [
-                (t.starts, t.ends, t.cum)
-                for t in (IntervalTable.build(c, clock.first_day, clock.days) for c in calendars)
-            ]
-        )
-        if clock.dated
-        else CalendarArrays(),
+        calendars=clock.tables(),
     )
     return network, layout, clock
 
@@ -397,11 +495,27 @@ class ProjectScheduler:
 
     def __init__(self, project: ProjectSpec) -> None:
         self.project = project
-        self._build(0)
+        self._build(back_days=60)
 
-    def _build(self, horizon_days: int) -> None:
-        self.network, self.layout, self.clock = build_network(self.project, horizon_days)
+    def _build(self, back_days: int) -> None:
+        self.network, self.layout, self.clock = build_network(
+            self.project, horizon_days=120, back_days=back_days
+        )
         self.prepared = PreparedNetwork(self.network, self.layout.node_names)
+        if self.clock.dated:
+            # Size the calendar tables from a quick around-the-clock estimate of the span:
+            # tables much longer than the project only slow every date conversion down.
+            estimate = self.prepared.schedule(continuous=True)
+            span = float(estimate.early_finish.max()) - self.network.project_start
+            per_day = (self.project.calendar or WorkCalendar()).minutes_per_day
+            self._set_horizon(int(max(span, 0.0) / per_day * 1.6) + 60)
+        self.deadlines = np.array(
+            [
+                self.clock.to_axis(t.deadline, f"deadline of task {t.id}")
+                for t in self.project.tasks
+            ],
+            dtype=np.float64,
+        )
 
     def set_duration(self, task_id: str, duration: float) -> None:
         """Change one task's duration in place (a leaf task)."""
@@ -416,96 +530,70 @@ class ProjectScheduler:
             )
         self.prepared.set_duration(self.layout.start_node[i], duration)
 
+    def _set_horizon(self, days: int) -> None:
+        self.clock.days = self.clock.back_days + days
+        self.network.calendars = self.clock.tables()
+
     def schedule(self) -> ProjectSchedule:
+        """Schedule with the current durations; grows the calendar tables when dates run out."""
         while True:
             result = self.prepared.schedule()
-            if not self._outside_calendar(result):
+            outside = self._outside_calendar(result)
+            if outside is None:
                 return self._results(result)
-            # A date fell outside the calendar tables: widen them and schedule again.
-            durations = self.network.duration.copy()
-            self._build(self.clock.days * 2)
-            self.network.duration[:] = durations
-            self.prepared.refresh_tasks()
+            if self.clock.days > 366 * 200:
+                raise Invalid("The schedule runs beyond 200 years; check durations and lags.")
+            if outside == "before":
+                durations = self.network.duration.copy()
+                self._build(back_days=self.clock.back_days * 4)
+                self.network.duration[:] = durations
+                self.prepared.refresh_tasks()
+            else:
+                self._set_horizon((self.clock.days - self.clock.back_days) * 2)
 
-    def _outside_calendar(self, result: Schedule) -> bool:
+    def _outside_calendar(self, result: Schedule) -> str | None:
+        """ "before" or "after" when a date fell outside the calendar tables, else None."""
         cals = self.network.calendars
         if not self.clock.dated or len(cals.ptr) < 2 or self.network.size == 0:
-            return False
+            return None
         low = min(float(result.early_start.min()), float(result.late_start.min()))
         high = max(float(result.early_finish.max()), float(result.late_finish.max()))
         for c in range(len(cals.ptr) - 1):
             first, last = cals.span(c)
-            if low < first or high > last:
-                if self.clock.days > 366 * 200:
-                    raise Invalid("The schedule runs beyond 200 years; check durations and lags.")
-                return True
-        return False
+            if low < first:
+                return "before"
+            if high > last:
+                return "after"
+        return None
 
     def _results(self, result: Schedule) -> ProjectSchedule:
-        layout, clock, tasks = self.layout, self.clock, self.project.tasks
-        es, ef, ls, lf = (
-            result.early_start,
-            result.early_finish,
-            result.late_start,
-            result.late_finish,
-        )
-        start, finish = result.start, result.finish
-        tf, ff = result.total_float, result.free_float
-        # Summary rows take the span of their children, deepest summaries first.
-        row: dict[str, tuple[float, ...]] = {}
-        for i, task in enumerate(tasks):
-            if task.id not in layout.children:
-                j = layout.start_node[i]
-                row[task.id] = (es[j], ef[j], ls[j], lf[j], start[j], finish[j], tf[j], ff[j])
+        layout = self.layout
+        nodes = np.array(layout.start_node)
+        gates = np.array(layout.finish_node)
+        sources = (
+            result.early_start, result.early_finish, result.late_start,
+            result.late_finish, result.start, result.finish,
+        )  # fmt: skip
+        times = np.stack([column[nodes] for column in sources])
+        total = result.total_float[gates].copy()
+        free = result.free_float[gates].copy()
+        # Summary rows span their children, deepest summaries first.
         for summary in layout.summaries:
-            kids = [row[kid] for kid in layout.children[summary]]
-            i = layout.index[summary]
-            gate = layout.finish_node[i]
-            row[summary] = (
-                min(k[0] for k in kids),
-                max(k[1] for k in kids),
-                min(k[2] for k in kids),
-                max(k[3] for k in kids),
-                min(k[4] for k in kids),
-                max(k[5] for k in kids),
-                tf[gate],
-                ff[gate],
-            )
-        results: dict[str, TaskResult] = {}
-        critical_leaves = []
-        for i, task in enumerate(tasks):
-            r = row[task.id]
-            deadline = clock.to_axis(task.deadline, "deadline")
-            critical = bool(r[6] <= EPSILON)
-            is_summary = task.id in layout.children
-            results[task.id] = TaskResult(
-                early_start=clock.from_axis(r[0]),
-                early_finish=clock.from_axis(r[1]),
-                late_start=clock.from_axis(r[2]),
-                late_finish=clock.from_axis(r[3]),
-                start=clock.from_axis(r[4]),
-                finish=clock.from_axis(r[5]),
-                total_float=_clean(r[6]),
-                free_float=_clean(r[7]),
-                critical=critical,
-                summary=is_summary,
-                deadline_missed=bool(not math.isnan(deadline) and r[1] > deadline + EPSILON),
-            )
-            if critical and not is_summary:
-                critical_leaves.append((r[0], r[1], i, task.id))
-        critical_leaves.sort()
+            row = layout.index[summary]
+            kids = layout.child_rows[summary]
+            times[0::2, row] = times[0::2, kids].min(axis=1)
+            times[1::2, row] = times[1::2, kids].max(axis=1)
         return ProjectSchedule(
-            tasks=results,
-            finish=clock.from_axis(result.project_finish),
-            critical_path=[c[3] for c in critical_leaves],
-            start=clock.from_axis(self.network.project_start),
+            ids=layout.ids,
+            times=times,
+            total_float=total,
+            free_float=free,
+            summary=layout.is_summary,
+            deadline=self.deadlines,
+            clock=self.clock,
+            finish=result.project_finish,
+            start=self.network.project_start,
         )
-
-
-def _clean(value: float) -> float:
-    """Round away float noise from sums (results are whole minutes or plain units)."""
-    rounded = round(float(value), 6)
-    return 0.0 if rounded == 0 else rounded
 
 
 def schedule_project(project: ProjectSpec) -> ProjectSchedule:

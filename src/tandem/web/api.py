@@ -24,6 +24,19 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class BrowserSessionAuth(SessionAuth):
+    """A signed-in browser session (with its CSRF token on writes).
+
+    Only consulted when a session cookie came with the request, so a script whose token was
+    refused is told 401, not "CSRF check failed".
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.param_name not in request.COOKIES:
+            return None
+        return super().__call__(request)
+
+
 def _require_credentials(view: Any) -> Any:
     """The OpenAPI document and reference are for signed-in users or token holders only."""
 
@@ -51,7 +64,7 @@ api = NinjaAPI(
         'errors are `{"detail": ..., "code": ...}`.'
     ),
     urls_namespace="api",
-    auth=[TokenAuth(), SessionAuth()],
+    auth=[TokenAuth(), BrowserSessionAuth()],
     docs_decorator=_require_credentials,
 )
 

@@ -20,5 +20,8 @@ class SignInForm(forms.Form):
 def show_refusal(form: forms.Form, error: DomainError) -> int:
     """Put a service's refusal on the form field it names (or the whole form); return the status."""
     field = error.field if error.field in form.fields else None
+    # A refusal about a hidden field (the version) would be invisible there: show it on top.
+    if field is not None and form.fields[field].widget.is_hidden:
+        field = None
     form.add_error(field, error.message)
     return status_for(error)
