@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-PSPLIB = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "psplib"
+from tests.shared_data import PSPLIB
 
 
 def tandem(*args: str) -> subprocess.CompletedProcess[str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tandem.core.network import schedule_project
 from tandem.interop.psplib import PsplibFormatError, read_psplib
+from tests.shared_data import PSPLIB
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "psplib"
+DATA = PSPLIB
 
 
 def _mpm_time(text: str) -> int:
