@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "ninja",
     "tandem.accounts",
     "tandem.collab",
+    "tandem.products",
+    "tandem.projects",
     "tandem.web",
 ]
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
     path("", include("tandem.accounts.urls")),
+    path("", include("tandem.products.urls")),
+    path("", include("tandem.projects.urls")),
     path("", include("tandem.web.urls")),
 ]
 

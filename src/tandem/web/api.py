@@ -128,9 +128,13 @@ def health(request: HttpRequest) -> dict[str, str]:
 def _register_routers() -> None:
     from tandem.accounts.api import router as accounts_router
     from tandem.collab.api import router as collab_router
+    from tandem.products.api import router as products_router
+    from tandem.projects.api import router as projects_router
 
     api.add_router("", accounts_router)
     api.add_router("", collab_router)
+    api.add_router("", products_router)
+    api.add_router("", projects_router)
 
 
 _register_routers()

@@ -11,7 +11,10 @@ import sys
 from pathlib import Path
 
 # (file inside node_modules, name under static/vendor/)
-VENDOR_FILES: tuple[tuple[str, str], ...] = (("htmx.org/dist/htmx.min.js", "htmx.min.js"),)
+VENDOR_FILES: tuple[tuple[str, str], ...] = (
+    ("htmx.org/dist/htmx.min.js", "htmx.min.js"),
+    ("chart.js/dist/chart.umd.min.js", "chart.umd.min.js"),
+)
 
 TARGET = Path(__file__).resolve().parent / "static" / "vendor"
 

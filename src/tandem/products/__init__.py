@@ -1,0 +1,1 @@
+"""Products: purpose and strategy, lifecycle to retirement, goals and metrics, roadmap, releases, teams."""

@@ -1,0 +1,1 @@
+"""Projects: scope, work breakdown, links, milestones, resources, baselines and the live schedule."""
