@@ -217,3 +217,39 @@ def test_a_cycle_through_a_summary_is_refused() -> None:
     with pytest.raises(DependencyCycle) as refusal:
         plain(tasks, [LinkSpec("phase", "b"), LinkSpec("b", "a")])
     assert "b" in refusal.value.cycle
+
+
+def test_updating_one_task_in_place_matches_scheduling_from_scratch() -> None:
+    tasks = [TaskSpec("a", 5), TaskSpec("b", 3), TaskSpec("c", 4), TaskSpec("d", 2)]
+    links = [LinkSpec("a", "b"), LinkSpec("a", "c"), LinkSpec("b", "d"), LinkSpec("c", "d")]
+    scheduler = ProjectScheduler(ProjectSpec(tasks, links))
+    scheduler.schedule()
+    edited = TaskSpec("c", 4, constraint=C.SNET, constraint_date=9, deadline=12)
+    assert scheduler.update_task(edited)
+    again = scheduler.schedule()
+    fresh = schedule_project(ProjectSpec([*tasks[:2], edited, tasks[3]], links))
+    assert {k: v.as_dict() for k, v in again.tasks.items()} == {
+        k: v.as_dict() for k, v in fresh.tasks.items()
+    }
+    assert again.tasks["c"].early_start == 9 and again.tasks["d"].deadline_missed is False
+    # Taking the constraint away again restores the plain dates.
+    assert scheduler.update_task(TaskSpec("c", 4))
+    assert scheduler.schedule().tasks["c"].early_start == 5
+
+
+def test_a_structural_change_is_not_applied_in_place() -> None:
+    scheduler = ProjectScheduler(ProjectSpec([TaskSpec("p"), TaskSpec("a", 1, parent="p")]))
+    assert not scheduler.update_task(TaskSpec("a", 1))  # the parent changed
+    assert not scheduler.update_task(TaskSpec("zz", 1))  # not in the project
+    assert scheduler.project.tasks[1].parent == "p"
+
+
+def test_changed_lists_only_the_tasks_that_moved() -> None:
+    tasks = [TaskSpec("a", 5), TaskSpec("b", 3), TaskSpec("x", 1)]
+    scheduler = ProjectScheduler(ProjectSpec(tasks, [LinkSpec("a", "b")]))
+    before = scheduler.schedule()
+    scheduler.set_duration("a", 6)
+    after = scheduler.schedule()
+    assert sorted(after.changed(before)) == ["a", "b", "x"]  # x's float grew with the finish
+    assert after.changed(after) == []
+    assert after.changed(None) == ["a", "b", "x"]

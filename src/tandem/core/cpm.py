@@ -253,8 +253,19 @@ class PreparedNetwork:
 
     def set_duration(self, task: int, duration: float) -> None:
         """Change one task's duration (in the caller's numbering) for the next schedule."""
-        self.network.duration[task] = duration
-        self.duration[self.rank[task]] = duration
+        self.set_values(task, duration=duration)
+
+    def set_values(self, task: int, **values: float) -> None:
+        """Change columns of one task (``duration``, ``start_bound`` ... as in ``Network``)
+        in the network and in the rank-ordered copies, for the next schedule."""
+        net, place = self.network, int(self.rank[task])
+        for name, value in values.items():
+            getattr(net, name)[task] = value
+            ranked = getattr(self, name)
+            if ranked.flags.writeable:
+                ranked[place] = value
+            else:  # a shared constant column: give this network its own copy now
+                setattr(self, name, getattr(net, name)[self.order])
 
     def _find_cycle(self, ordered: np.ndarray) -> list[int]:
         """One cycle among the tasks Kahn's algorithm could not order."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
@@ -341,6 +341,72 @@ def _task_calendars(project: ProjectSpec, layout: _Layout) -> tuple[list[WorkCal
     return calendars, indexes
 
 
+def node_values(
+    task: TaskSpec, is_summary: bool, clock: _Clock, base_start: float, status: float
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The array values of a task's start node and finish node (one node for a plain task).
+
+    Every column is given, so an edit can overwrite what an earlier constraint had set.
+    """
+    at_start: dict[str, Any] = {
+        "duration": 0.0,
+        "start_bound": base_start,
+        "finish_bound": -np.inf,
+        "start_limit": np.inf,
+        "finish_limit": np.inf,
+        "fixed_start": np.nan,
+        "fixed_finish": np.nan,
+        "remaining": np.nan,
+        "alap": False,
+    }
+    at_finish = dict(at_start) if is_summary else at_start
+    if task.duration < 0:
+        raise Invalid(f"Task {task.id} has a negative duration.", field="duration")
+    if not is_summary:
+        at_start["duration"] = float(task.duration)
+    date = clock.to_axis(task.constraint_date, f"constraint date of task {task.id}")
+    if task.constraint not in (ConstraintType.ASAP, ConstraintType.ALAP) and math.isnan(date):
+        raise Invalid(
+            f"Task {task.id}'s {task.constraint} constraint needs a date.", field="constraint"
+        )
+    match task.constraint:
+        case ConstraintType.ALAP:
+            at_start["alap"] = not is_summary
+        case ConstraintType.SNET:
+            at_start["start_bound"] = max(base_start, date)
+        case ConstraintType.FNET:
+            at_finish["finish_bound"] = date
+        case ConstraintType.SNLT:
+            at_start["start_limit"] = date
+        case ConstraintType.FNLT:
+            at_finish["finish_limit"] = date
+        case ConstraintType.MSO:
+            at_start["fixed_start"] = date
+        case ConstraintType.MFO:
+            at_finish["fixed_finish"] = date
+    deadline = clock.to_axis(task.deadline, f"deadline of task {task.id}")
+    if not math.isnan(deadline):
+        at_finish["finish_limit"] = min(at_finish["finish_limit"], deadline)
+    if is_summary:
+        return at_start, at_finish
+    actual_start = clock.to_axis(task.actual_start, f"actual start of task {task.id}")
+    actual_finish = clock.to_axis(task.actual_finish, f"actual finish of task {task.id}")
+    if not math.isnan(actual_finish):
+        # Finished: both dates fixed (a missing actual start follows from the duration).
+        at_start["fixed_finish"] = actual_finish
+        at_start["fixed_start"] = actual_start
+    elif not math.isnan(actual_start):
+        at_start["fixed_start"] = actual_start
+        at_start["fixed_finish"] = np.nan
+        left = task.remaining
+        if left is None:
+            left = task.duration * (1.0 - min(max(task.percent_complete, 0.0), 100.0) / 100.0)
+        at_start["remaining"] = max(left, 0.0)
+    elif not math.isnan(status):
+        at_start["start_bound"] = max(at_start["start_bound"], status)
+    return at_start, at_finish
+
+
 def build_network(
     project: ProjectSpec, horizon_days: int = 120, back_days: int = 60
 ) -> tuple[Network, _Layout, _Clock]:
@@ -355,70 +421,29 @@ def build_network(
     calendars, task_calendar = _task_calendars(project, layout)
     clock = _Clock(project, horizon_days, back_days, calendars)
 
-    duration = np.zeros(n)
-    cal = np.full(n, -1, dtype=np.int32)
-    start_bound = np.full(n, clock.to_axis(project.start, "start") if clock.dated else 0.0)
+    base_start = clock.to_axis(project.start, "start") if clock.dated else 0.0
     status = clock.to_axis(project.status_date, "status_date")
-    finish_bound = np.full(n, -np.inf)
-    start_limit = np.full(n, np.inf)
-    finish_limit = np.full(n, np.inf)
-    fixed_start = np.full(n, np.nan)
-    fixed_finish = np.full(n, np.nan)
-    remaining = np.full(n, np.nan)
-    alap = np.zeros(n, dtype=np.bool_)
-
+    columns: dict[str, np.ndarray] = {
+        "duration": np.zeros(n),
+        "start_bound": np.full(n, base_start),
+        "finish_bound": np.full(n, -np.inf),
+        "start_limit": np.full(n, np.inf),
+        "finish_limit": np.full(n, np.inf),
+        "fixed_start": np.full(n, np.nan),
+        "fixed_finish": np.full(n, np.nan),
+        "remaining": np.full(n, np.nan),
+        "alap": np.zeros(n, dtype=np.bool_),
+    }
+    cal = np.full(n, -1, dtype=np.int32)
     for i, task in enumerate(tasks):
         s_node, f_node = layout.start_node[i], layout.finish_node[i]
         is_summary = task.id in layout.children
-        cal[s_node] = cal[f_node] = (
-            task_calendar[i] if not is_summary else (0 if clock.dated else -1)
-        )
-        if task.duration < 0:
-            raise Invalid(f"Task {task.id} has a negative duration.", field="duration")
-        if not is_summary:
-            duration[s_node] = task.duration
-        date = clock.to_axis(task.constraint_date, f"constraint date of task {task.id}")
-        if task.constraint not in (ConstraintType.ASAP, ConstraintType.ALAP) and math.isnan(date):
-            raise Invalid(
-                f"Task {task.id}'s {task.constraint} constraint needs a date.", field="constraint"
-            )
-        match task.constraint:
-            case ConstraintType.ALAP:
-                alap[s_node] = not is_summary
-            case ConstraintType.SNET:
-                start_bound[s_node] = max(start_bound[s_node], date)
-            case ConstraintType.FNET:
-                finish_bound[f_node] = date
-            case ConstraintType.SNLT:
-                start_limit[s_node] = date
-            case ConstraintType.FNLT:
-                finish_limit[f_node] = date
-            case ConstraintType.MSO:
-                fixed_start[s_node] = date
-            case ConstraintType.MFO:
-                fixed_finish[f_node] = date
-        deadline = clock.to_axis(task.deadline, f"deadline of task {task.id}")
-        if not math.isnan(deadline):
-            finish_limit[f_node] = min(finish_limit[f_node], deadline)
-        if is_summary:
-            continue
-        actual_start = clock.to_axis(task.actual_start, f"actual start of task {task.id}")
-        actual_finish = clock.to_axis(task.actual_finish, f"actual finish of task {task.id}")
-        if not math.isnan(actual_finish):
-            fixed_finish[s_node] = actual_finish
-            fixed_start[s_node] = actual_start  # NaN: derived from the finish and duration
-            if math.isnan(actual_start):
-                fixed_start[s_node] = np.nan
-            remaining[s_node] = np.nan
-        elif not math.isnan(actual_start):
-            fixed_start[s_node] = actual_start
-            fixed_finish[s_node] = np.nan
-            left = task.remaining
-            if left is None:
-                left = task.duration * (1.0 - min(max(task.percent_complete, 0.0), 100.0) / 100.0)
-            remaining[s_node] = max(left, 0.0)
-        elif not math.isnan(status):
-            start_bound[s_node] = max(start_bound[s_node], status)
+        cal[s_node] = cal[f_node] = (0 if clock.dated else -1) if is_summary else task_calendar[i]
+        at_start, at_finish = node_values(task, is_summary, clock, base_start, status)
+        for name, value in at_start.items():
+            columns[name][s_node] = value
+        for name, value in at_finish.items():
+            columns[name][f_node] = value
 
     link_from, link_to, link_type, lag, elapsed = [], [], [], [], []
 
@@ -460,22 +485,22 @@ def build_network(
             add(layout.finish_node[layout.index[kid]], gate_out, LinkType.FF)
 
     network = Network(
-        duration=duration,
+        duration=columns["duration"],
         link_from=np.array(link_from, dtype=np.int32),
         link_to=np.array(link_to, dtype=np.int32),
         link_type=np.array(link_type, dtype=np.int8),
         lag=np.array(lag, dtype=np.float64),
         lag_elapsed=np.array(elapsed, dtype=np.bool_),
         calendar=cal,
-        start_bound=start_bound,
-        finish_bound=finish_bound,
-        start_limit=start_limit,
-        finish_limit=finish_limit,
-        fixed_start=fixed_start,
-        fixed_finish=fixed_finish,
-        remaining=remaining,
-        alap=alap,
-        project_start=float(start_bound[0]) if n else 0.0,
+        start_bound=columns["start_bound"],
+        finish_bound=columns["finish_bound"],
+        start_limit=columns["start_limit"],
+        finish_limit=columns["finish_limit"],
+        fixed_start=columns["fixed_start"],
+        fixed_finish=columns["fixed_finish"],
+        remaining=columns["remaining"],
+        alap=columns["alap"],
+        project_start=base_start,
         deadline=None if project.deadline is None else clock.to_axis(project.deadline, "deadline"),
         status=status,
         calendars=clock.tables(),
@@ -495,7 +520,42 @@ class ProjectScheduler:
 
     def __init__(self, project: ProjectSpec) -> None:
         self.project = project
+        self._percent_lag_preds = {
+            link.pred for link in project.links if link.lag_format is LagFormat.PERCENT
+        }
         self._build(back_days=60)
+
+    def update_task(self, task: TaskSpec) -> bool:
+        """Replace one task's data in place for the next ``schedule``.
+
+        Returns False, changing nothing, when the change needs a new structure (another
+        parent, calendar or resources, or a percent lag hanging on its duration): build a new
+        scheduler then.
+        """
+        i = self.layout.index.get(task.id)
+        if i is None:
+            return False
+        old = self.project.tasks[i]
+        if (task.parent, task.calendar, dict(task.resources)) != (
+            old.parent,
+            old.calendar,
+            dict(old.resources),
+        ) or task.id in self._percent_lag_preds:
+            return False
+        is_summary = task.id in self.layout.children
+        base_start = self.network.project_start
+        at_start, at_finish = node_values(
+            task, is_summary, self.clock, base_start, self.network.status
+        )
+        self.prepared.set_values(self.layout.start_node[i], **at_start)
+        if is_summary:
+            self.prepared.set_values(self.layout.finish_node[i], **at_finish)
+        tasks = list(self.project.tasks)
+        tasks[i] = task
+        self.project = replace(self.project, tasks=tasks)
+        self.deadlines[i] = self.clock.to_axis(task.deadline, f"deadline of task {task.id}")
+        return True
+
 
     def _build(self, back_days: int) -> None:
         self.network, self.layout, self.clock = build_network(

@@ -1,1 +1,1 @@
-"""Products: purpose and strategy, lifecycle to retirement, goals and metrics, roadmap, releases, teams."""
+"""Products: strategy, lifecycle to retirement, goals and metrics, roadmap, releases, teams."""

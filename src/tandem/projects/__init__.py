@@ -1,1 +1,1 @@
-"""Projects: scope, work breakdown, links, milestones, resources, baselines and the live schedule."""
+"""Projects: scope, work breakdown, links, milestones, resources, baselines, live schedule."""
