@@ -177,17 +177,46 @@ class ProjectSchedule:
             }
         return self._tasks
 
-    def changed(self, previous: ProjectSchedule | None) -> list[str]:
-        """Ids whose dates, floats or flags differ from ``previous`` (all ids without one)."""
+    def results_at(self, rows: list[int]) -> list[TaskResult]:
+        """TaskResults for some task rows only (cheaper than ``tasks`` for a few rows)."""
+        index = np.asarray(rows, dtype=np.int64)
+        columns = [self.clock.many_from_axis(row[index]) for row in self.times]
+        total, free = self.total_float[index].tolist(), self.free_float[index].tolist()
+        critical = self.critical[index].tolist()
+        summary, missed = self.summary[index].tolist(), self.deadline_missed[index].tolist()
+        return [
+            TaskResult(
+                columns[0][n],
+                columns[1][n],
+                columns[2][n],
+                columns[3][n],
+                columns[4][n],
+                columns[5][n],
+                total[n],
+                free[n],
+                critical[n],
+                summary[n],
+                missed[n],
+            )  # fmt: skip
+            for n in range(len(index))
+        ]
+
+    def changed_rows(self, previous: ProjectSchedule | None) -> list[int]:
+        """Rows (task positions) whose results differ from ``previous``; all without one."""
         if previous is None or previous.ids != self.ids:
-            return list(self.ids)
+            return list(range(len(self.ids)))
         moved = (
             (np.abs(self.times - previous.times) > EPSILON).any(axis=0)
             | (np.abs(self.total_float - previous.total_float) > EPSILON)
             | (np.abs(self.free_float - previous.free_float) > EPSILON)
             | (self.deadline_missed != previous.deadline_missed)
         )
-        return [self.ids[i] for i in np.flatnonzero(moved)]
+        rows: list[int] = np.flatnonzero(moved).tolist()
+        return rows
+
+    def changed(self, previous: ProjectSchedule | None) -> list[str]:
+        """Ids whose dates, floats or flags differ from ``previous`` (all ids without one)."""
+        return [self.ids[i] for i in self.changed_rows(previous)]
 
 
 # -- building the arrays ---------------------------------------------------------------------
@@ -555,7 +584,6 @@ class ProjectScheduler:
         self.project = replace(self.project, tasks=tasks)
         self.deadlines[i] = self.clock.to_axis(task.deadline, f"deadline of task {task.id}")
         return True
-
 
     def _build(self, back_days: int) -> None:
         self.network, self.layout, self.clock = build_network(

@@ -22,10 +22,12 @@ def demo_exists() -> bool:
 @transaction.atomic
 def load_demo() -> Organisation:
     """Create the demo organisation, replacing an existing one, in one transaction."""
-    from tandem.demo import people
+    from tandem.demo import people, projects
 
     emails = [person.email for person in DEMO_USERS]
     Organisation.objects.filter(slug=DEMO_SLUG).delete()
     # Demo people who belong nowhere else go too, so a refresh starts from a clean slate.
     User.objects.filter(email__in=emails, memberships__isnull=True).delete()
-    return people.load()
+    organisation = people.load()
+    projects.load(organisation)
+    return organisation

@@ -37,6 +37,25 @@ SECTIONS: tuple[NavSection, ...] = (
         ),
     ),
     NavSection(
+        "Product",
+        (
+            NavItem("Portfolio", "products:portfolio", icon="portfolio"),
+            NavItem("Products", "products:list", icon="product"),
+            NavItem("Roadmap", "products:roadmap", icon="roadmap"),
+            NavItem("Teams", "products:teams", icon="team"),
+        ),
+    ),
+    NavSection(
+        "Delivery",
+        (
+            NavItem("Projects", "projects:list", icon="folder"),
+            NavItem("My work", "projects:my_work", icon="check"),
+            NavItem("Dashboard", "projects:dashboard", icon="gauge"),
+            NavItem("Workload", "projects:workload", icon="bars"),
+            NavItem("Resources", "projects:resources", icon="people"),
+        ),
+    ),
+    NavSection(
         "Organisation",
         (
             NavItem("Members", "accounts:members", icon="people"),

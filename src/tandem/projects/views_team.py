@@ -1,0 +1,208 @@
+"""Team pages: the project board, resource workload, "my work", the project manager's
+dashboard across projects, and resources."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.accounts.access import Access
+from tandem.accounts.queries import list_members
+from tandem.core.permissions import Permission
+from tandem.errors import DomainError, Invalid
+from tandem.projects import queries, services_plan, services_tasks
+from tandem.projects.access import may_update_progress
+from tandem.projects.forms import ResourceForm
+from tandem.projects.models import Task
+from tandem.projects.views import project_page, tabs
+from tandem.web.errors import status_for
+from tandem.web.forms import show_refusal
+from tandem.web.pages import organisation_page
+
+
+@require_GET
+@organisation_page()
+def board(request: HttpRequest, access: Access, project_id: int) -> HttpResponse:
+    """Tasks as cards in the project's status columns; drag a card to change its status."""
+    project = project_page(request, access, project_id)
+    rows = [r for r in queries.task_rows(project) if not r.summary]
+    columns = []
+    for column in project.columns.all():
+        cards = [r for r in rows if r.task.status == column.key]
+        columns.append({"column": column, "cards": cards})
+    if access.can(Permission.EDIT_PLAN):
+        movable = {r.task.pk for r in rows}
+    else:
+        movable = {r.task.pk for r in rows if may_update_progress(access, r.task)}
+    known = {c["column"].key for c in columns}
+    orphans = [r for r in rows if r.task.status not in known]
+    if orphans and columns:
+        columns[0]["cards"] = orphans + columns[0]["cards"]
+    return render(
+        request,
+        "projects/board.html",
+        {**tabs(access, project, "board"), "columns": columns, "movable": movable},
+    )
+
+
+@require_POST
+@organisation_page()
+def board_move(request: HttpRequest, access: Access, project_id: int) -> JsonResponse:
+    """A card dropped in another column: the task takes that column's status."""
+    project = project_page(request, access, project_id)
+    task = Task.objects.filter(pk=request.POST.get("task") or 0, project=project).first()
+    if task is None:
+        return JsonResponse(
+            {"detail": "No such task in this project.", "code": "task.not_found"}, status=404
+        )
+    try:
+        task = services_tasks.update_task(
+            request.user,
+            task.pk,
+            version=int(request.POST.get("version") or 0),  # type: ignore[arg-type]
+            status=request.POST.get("status", ""),
+        )
+    except (DomainError, ValueError) as error:
+        if isinstance(error, ValueError):
+            error = Invalid("Send the task's version.", field="version")
+        return JsonResponse(error.as_dict(), status=status_for(error))
+    return JsonResponse(
+        {
+            "task": task.pk,
+            "status": task.status,
+            "version": task.version,
+            "percent": task.percent_complete,
+        }
+    )
+
+
+def _workload_context(
+    request: HttpRequest, access: Access, project_id: int | None
+) -> dict[str, Any]:
+    try:
+        first = date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        first = date.today() - timedelta(days=date.today().weekday())
+    weeks = min(max(int(request.GET.get("weeks", "8") or 8), 1), 52)
+    last = first + timedelta(days=7 * weeks - 1)
+    load, resources = queries.resource_workload(
+        request.user, access.organisation.pk, first, last, project_id
+    )  # type: ignore[arg-type]
+    days = load.days
+    series = []
+    for row, resource_id in enumerate(load.resources):
+        series.append(
+            {
+                "name": resources[resource_id].name,
+                "booked": [round(float(v), 2) for v in load.load[row]],
+                "capacity": [round(float(v), 2) for v in load.capacity[row]],
+                "over_days": int(load.over[row].sum()),
+            }
+        )
+    over = load.over_allocations()
+    chart = {"days": [d.isoformat() for d in days], "resources": series}
+    return {
+        "chart": chart,
+        "series": series,
+        "over": [
+            (resources[r].name, day, booked, capacity, tasks)
+            for r, day, booked, capacity, tasks in over[:200]
+        ],
+        "first": first,
+        "weeks": weeks,
+        "previous": (first - timedelta(days=7 * weeks)).isoformat(),
+        "next": (last + timedelta(days=1)).isoformat(),
+    }
+
+
+@require_GET
+@organisation_page()
+def workload(request: HttpRequest, access: Access) -> HttpResponse:
+    """Every resource's booked units per day across all projects; over-allocation in red."""
+    return render(request, "projects/workload.html", _workload_context(request, access, None))
+
+
+@require_GET
+@organisation_page()
+def project_workload(request: HttpRequest, access: Access, project_id: int) -> HttpResponse:
+    """The workload caused by one project."""
+    project = project_page(request, access, project_id)
+    return render(
+        request,
+        "projects/project_workload.html",
+        {**tabs(access, project, "workload"), **_workload_context(request, access, project.pk)},
+    )
+
+
+@require_GET
+@organisation_page()
+def my_work(request: HttpRequest, access: Access) -> HttpResponse:
+    """Your unfinished tasks across projects: overdue and at-risk first."""
+    rows = queries.my_work(request.user, access.organisation.pk)  # type: ignore[arg-type]
+    rows.sort(
+        key=lambda r: (not r.overdue, not r.at_risk, r.task.start or r.task.project.created_at)
+    )
+    return render(request, "projects/my_work.html", {"rows": rows})
+
+
+@require_GET
+@organisation_page()
+def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
+    """Every open project's progress, finish against deadline and flagged tasks."""
+    health = queries.dashboard(request.user, access.organisation.pk)  # type: ignore[arg-type]
+    flagged = []
+    for item in health:
+        rows = queries.task_rows(item.project)
+        flagged += [(item.project, r) for r in rows if not r.summary and (r.overdue or r.at_risk)]
+    return render(request, "projects/dashboard.html", {"health": health, "flagged": flagged[:100]})
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_page()
+def resources(request: HttpRequest, access: Access) -> HttpResponse:
+    """People, equipment and facilities that can be assigned, with capacity and rate."""
+    form = ResourceForm(request.POST or None)
+    members = list_members(request.user, access.organisation.pk)  # type: ignore[arg-type]
+    form.fields["user"].choices = [("", "—")] + [(m.user_id, m.user.display_name) for m in members]
+    status = 200
+    if request.method == "POST":
+        access.require(Permission.EDIT_PLAN)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services_plan.create_resource(
+                    request.user,
+                    access.organisation.pk,
+                    name=data["name"],
+                    kind=data["kind"],  # type: ignore[arg-type]
+                    user_id=data["user"],
+                    capacity=data["capacity"],
+                    cost_rate=int((data["cost_rate"] or Decimal(0)) * 100),
+                )
+            except DomainError as error:
+                status = show_refusal(form, error)
+            else:
+                messages.success(request, f"Added {data['name']}.")
+                return redirect(
+                    reverse("projects:resources", kwargs={"org": access.organisation.slug})
+                )
+        else:
+            status = 422
+    return render(
+        request,
+        "projects/resources.html",
+        {
+            "resources": queries.list_resources(request.user, access.organisation.pk),  # type: ignore[arg-type]
+            "form": form,
+            "can_edit": access.can(Permission.EDIT_PLAN),
+            "show_rates": access.can(Permission.VIEW_COST_RATES),
+        },
+        status=status,
+    )
