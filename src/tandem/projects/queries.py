@@ -325,16 +325,20 @@ def gantt_document(
     if baseline is not None:
         planned = {bt.task_id: bt for bt in baseline.tasks.all() if bt.task_id}
     per_day = 480
+    calendar = work_calendar(project.calendar)
     tasks = []
     for row in rows:
         task = row.task
         before = planned.get(task.pk)
-        span = 0.0
-        if task.start and task.finish:
+        span = task.duration / per_day
+        if row.summary and task.start and task.finish:
+            # A summary lasts the working time between its first start and last finish.
             span = (
-                task.duration / per_day
-                if not row.summary
-                else round((task.finish - task.start).total_seconds() / 86400, 1)
+                calendar.working_minutes_between(
+                    task.start.astimezone(zone).replace(tzinfo=None),
+                    task.finish.astimezone(zone).replace(tzinfo=None),
+                )
+                / per_day
             )
         tasks.append(
             {

@@ -184,7 +184,9 @@ def overview(request: HttpRequest, access: Access, project_id: int) -> HttpRespo
             "rows": rows,
             "milestones": milestones,
             "flagged": flagged,
-            "critical": queries.critical_path(rows)[:12],
+            "critical": [r for r in queries.critical_path(rows) if r.task.percent_complete < 100][
+                :12
+            ],
             "progress": queries.progress(rows),
             "baselines": baselines,
             "variance": variance,

@@ -83,34 +83,69 @@ def board_move(request: HttpRequest, access: Access, project_id: int) -> JsonRes
     )
 
 
+def _level(utilisation: float) -> str:
+    """The heat-map class of a utilisation (booked / capacity)."""
+    if utilisation > 1.0 + 1e-9:
+        return "over"
+    for limit, name in ((0.0, "idle"), (0.5, "low"), (0.85, "mid")):
+        if utilisation <= limit + 1e-9:
+            return name
+    return "full"
+
+
 def _workload_context(
     request: HttpRequest, access: Access, project_id: int | None
 ) -> dict[str, Any]:
+    """A heat map of utilisation per resource and day (or week), over-allocation in red."""
     try:
         first = date.fromisoformat(request.GET.get("from", ""))
     except ValueError:
         first = date.today() - timedelta(days=date.today().weekday())
-    weeks = min(max(int(request.GET.get("weeks", "8") or 8), 1), 52)
+    scale = "day" if request.GET.get("scale") == "day" else "week"
+    weeks = min(max(int(request.GET.get("weeks", "3" if scale == "day" else "12") or 12), 1), 52)
     last = first + timedelta(days=7 * weeks - 1)
     load, resources = queries.resource_workload(
         request.user, access.organisation.pk, first, last, project_id
     )  # type: ignore[arg-type]
     days = load.days
-    series = []
-    for row, resource_id in enumerate(load.resources):
-        series.append(
+    step = 1 if scale == "day" else 7
+    headers = [days[i] for i in range(0, len(days), step)]
+    rows = []
+    for r, resource_id in enumerate(load.resources):
+        cells = []
+        for i in range(0, len(days), step):
+            booked = load.load[r, i : i + step]
+            capacity = load.capacity[r, i : i + step]
+            working = capacity > 0
+            if not working.any():
+                cells.append({"level": "off", "text": "", "title": "not working"})
+                continue
+            utilisation = float(booked[working].sum() / capacity[working].sum())
+            over = int(load.over[r, i : i + step].sum())
+            tasks = sorted(
+                {t for d in range(i, min(i + step, len(days))) for t in load.tasks.get((r, d), [])}
+            )
+            cells.append(
+                {
+                    "level": _level(utilisation) if not over or scale == "day" else "over",
+                    "text": f"{utilisation * 100:.0f}%" if utilisation else "",
+                    "title": f"{resources[resource_id].name}: {utilisation * 100:.0f}% booked"
+                    + (f", over capacity on {over} day{'s' if over != 1 else ''}" if over else "")
+                    + (f" — {', '.join(tasks)}" if tasks else ""),
+                }
+            )
+        rows.append(
             {
                 "name": resources[resource_id].name,
-                "booked": [round(float(v), 2) for v in load.load[row]],
-                "capacity": [round(float(v), 2) for v in load.capacity[row]],
-                "over_days": int(load.over[row].sum()),
+                "cells": cells,
+                "over_days": int(load.over[r].sum()),
             }
         )
     over = load.over_allocations()
-    chart = {"days": [d.isoformat() for d in days], "resources": series}
     return {
-        "chart": chart,
-        "series": series,
+        "scale": scale,
+        "headers": headers,
+        "rows": rows,
         "over": [
             (resources[r].name, day, booked, capacity, tasks)
             for r, day, booked, capacity, tasks in over[:200]
