@@ -253,3 +253,13 @@ def test_changed_lists_only_the_tasks_that_moved() -> None:
     assert sorted(after.changed(before)) == ["a", "b", "x"]  # x's float grew with the finish
     assert after.changed(after) == []
     assert after.changed(None) == ["a", "b", "x"]
+
+
+def test_finished_work_is_never_critical() -> None:
+    tasks = [
+        TaskSpec("done", DAY, actual_start=MON, actual_finish=datetime(2027, 1, 4, 17, 0)),
+        TaskSpec("next", DAY),
+    ]
+    result = dated(tasks, [LinkSpec("done", "next")]).tasks
+    assert result["done"].total_float == 0 and not result["done"].critical
+    assert result["next"].critical

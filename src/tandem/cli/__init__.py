@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from tandem.cli import accounts, db, demo, schedule, serve
+from tandem.cli import accounts, db, demo, products, projects, schedule, serve
 
 app = typer.Typer(
     name="tandem",
@@ -26,6 +26,9 @@ app.command("demo")(demo.demo)
 app.add_typer(accounts.user_app, name="user")
 app.add_typer(accounts.token_app, name="token")
 app.add_typer(accounts.org_app, name="org")
+app.add_typer(products.product_app, name="product")
+app.add_typer(products.metric_app, name="metric")
+app.add_typer(projects.project_app, name="project")
 
 
 def main() -> None:

@@ -137,12 +137,15 @@ class ProjectSchedule:
         clock: _Clock,
         finish: float,
         start: float,
+        finished: np.ndarray | None = None,
     ) -> None:
         self.ids = ids
         self.times = times  # shape (6, tasks), the COLUMNS, on the project's time axis
         self.total_float = np.round(total_float, 6) + 0.0  # + 0.0 turns -0.0 into 0.0
         self.free_float = np.round(free_float, 6) + 0.0
-        self.critical = self.total_float <= EPSILON
+        # Like MS Project, finished work is never critical: it can no longer delay anything.
+        done = np.zeros(len(ids), dtype=bool) if finished is None else finished
+        self.critical = (self.total_float <= EPSILON) & ~done
         self.summary = summary
         self.deadline_missed = self.times[1] > deadline + EPSILON  # NaN deadline: False
         self.clock = clock
@@ -210,6 +213,7 @@ class ProjectSchedule:
             | (np.abs(self.total_float - previous.total_float) > EPSILON)
             | (np.abs(self.free_float - previous.free_float) > EPSILON)
             | (self.deadline_missed != previous.deadline_missed)
+            | (self.critical != previous.critical)
         )
         rows: list[int] = np.flatnonzero(moved).tolist()
         return rows
@@ -654,6 +658,14 @@ class ProjectScheduler:
                 return "after"
         return None
 
+    def _finished(self) -> np.ndarray:
+        """Tasks with an actual finish; summaries when all their tasks are finished."""
+        layout = self.layout
+        done = np.array([t.actual_finish is not None for t in self.project.tasks], dtype=bool)
+        for summary in layout.summaries:
+            done[layout.index[summary]] = bool(done[layout.child_rows[summary]].all())
+        return done
+
     def _results(self, result: Schedule) -> ProjectSchedule:
         layout = self.layout
         nodes = np.array(layout.start_node)
@@ -678,6 +690,7 @@ class ProjectScheduler:
             free_float=free,
             summary=layout.is_summary,
             deadline=self.deadlines,
+            finished=self._finished(),
             clock=self.clock,
             finish=result.project_finish,
             start=self.network.project_start,
