@@ -20,6 +20,7 @@
   const ROW_H = 28;        // keep in sync with --gantt-row-h in gantt.css
   const HEAD_H = 44;       // the two-line timeline scale, 22px per line
   const OVERSCAN = 15;     // rows kept in the DOM above and below the viewport
+  const SMALL = 150;       // plans up to this many visible rows are rendered in full
   const STUB = 8;          // first/last straight segment of a link
   const EDGE = 36;         // auto-scroll zone near the viewport edges while dragging
   const DAY_MS = 86400000;
@@ -537,7 +538,9 @@
       const v0 = Math.floor(top / ROW_H), v1 = Math.min(n - 1, Math.ceil((top + this.bodyHeight()) / ROW_H));
       if (!force && this.range && v0 >= this.range[0] && v1 <= this.range[1]) return;
       const started = this.renderStart ?? performance.now();
-      const first = clamp(v0 - OVERSCAN, 0, Math.max(0, n - 1)), last = Math.min(n - 1, v1 + OVERSCAN);
+      const small = n <= SMALL;
+      const first = small ? 0 : clamp(v0 - OVERSCAN, 0, Math.max(0, n - 1));
+      const last = small ? n - 1 : Math.min(n - 1, v1 + OVERSCAN);
       this.range = [first, last];
       const rows = document.createDocumentFragment();
       const out = { bars: document.createDocumentFragment(), baselines: document.createDocumentFragment(),
