@@ -269,7 +269,8 @@ def create_tasks(
     tasks: list[dict[str, Any]],
     links: list[dict[str, Any]] = (),  # type: ignore[assignment]
 ) -> list[Task]:
-    """Add many tasks and links in one transaction with one reschedule.
+    """Add many tasks and links in one transaction with one reschedule; returns the tasks in
+    the order of the rows.
 
     Each task may carry a "ref"; "parent" names an earlier row's ref or an existing task id,
     and the links' "from"/"to" name refs or task ids. Any invalid row refuses the batch. Rows
@@ -367,7 +368,9 @@ def create_tasks(
         target=project,
         summary=f"added {len(batch)} tasks and {len(new_links)} links to {project.name}",
     )
-    return list(Task.objects.filter(pk__in=[t.pk for t, _, _ in batch]).order_by("id"))
+    # In the order of the rows, with the scheduled dates just written.
+    fresh = Task.objects.in_bulk([t.pk for t, _, _ in batch])
+    return [fresh[t.pk] for t, _, _ in batch]
 
 
 def _apply(access: Access, project: Project, task: Task, changes: dict[str, Any]) -> set[str]:

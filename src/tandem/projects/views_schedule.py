@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.accounts.access import Access
@@ -47,6 +48,7 @@ def _document(request: HttpRequest, access: Access, project_id: int) -> JsonResp
 
 
 @require_GET
+@never_cache  # the plan changes with every edit: the browser must always ask again
 @organisation_page()
 def gantt_data(request: HttpRequest, access: Access, project_id: int) -> JsonResponse:
     """The chart's data: tasks, links and baseline bars in local time."""

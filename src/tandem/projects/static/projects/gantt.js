@@ -20,6 +20,7 @@
   const ROW_H = 28;        // keep in sync with --gantt-row-h in gantt.css
   const HEAD_H = 44;       // the two-line timeline scale, 22px per line
   const OVERSCAN = 15;     // rows kept in the DOM above and below the viewport
+  const MARGIN = 5;        // re-render once fewer rendered rows than this remain beyond the viewport
   const SMALL = 150;       // plans up to this many visible rows are rendered in full
   const STUB = 8;          // first/last straight segment of a link
   const EDGE = 36;         // auto-scroll zone near the viewport edges while dragging
@@ -35,7 +36,6 @@
     quarter: { label: "Quarter", ppd: 1.5, snap: 7, top: "year", bottom: "quarter", padBefore: 30, padAfter: 120 },
   };
   const ZOOM_KEYS = Object.keys(ZOOMS);
-  const LINK_NAMES = { FS: "finish-to-start", SS: "start-to-start", FF: "finish-to-finish", SF: "start-to-finish" };
 
   // ---- small utilities ---------------------------------------------------------------
   const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
@@ -175,8 +175,9 @@
       this.zoom = ZOOMS[prefs.zoom] ? prefs.zoom : "week";
       this.showCritical = prefs.critical === true;
       this.showBaseline = prefs.baseline === true;
-      this.prefGridW = clamp(Number(prefs.gridW) || 560, 220, 900);
-      this.gridW = this.prefGridW;
+      // null = automatic width (a share of the container); a number once the user drags the splitter
+      this.prefGridW = Number(prefs.gridW) > 0 ? clamp(Number(prefs.gridW), 220, 900) : null;
+      this.gridW = 480;
       this.doc = null;
       this.tasks = [];
       this.visible = [];
@@ -186,6 +187,7 @@
       this.folded = new Set();
       this.projectKey = null;
       this.range = null;       // [first, last] rendered row indexes
+      this.nodes = new Map();  // rendered row index -> its DOM/SVG nodes
       this.hoverRow = -1;
       this.drag = null;        // moving a bar
       this.linkDrag = null;    // drawing a link from a handle
@@ -336,7 +338,8 @@
       this.byId = new Map(this.tasks.map((t) => [t.key, t]));
       this.links = (Array.isArray(doc.links) ? doc.links : [])
         .map((l) => ({ ...l, a: String(l.from), b: String(l.to), type: String(l.type || "FS").toUpperCase() }))
-        .filter((l) => this.byId.has(l.a) && this.byId.has(l.b));
+        .filter((l) => this.byId.has(l.a) && this.byId.has(l.b))
+        .sort((x, y) => (x.critical === true) - (y.critical === true)); // red on top where links overlap
       const p = this.project;
       const today = parseTime(p.today);
       this.todayDay = (today ?? localToday()) + 0.5; // the middle of today's cell
@@ -437,7 +440,8 @@
     // ---- rendering ----
     renderAll(anchor) {
       if (this.renderStart == null) this.renderStart = performance.now();
-      this.gridW = clamp(this.prefGridW, 160, this.maxGridW());
+      const auto = Math.round(clamp(this.el.clientWidth * 0.45, 300, 560));
+      this.gridW = clamp(this.prefGridW ?? auto, 160, this.maxGridW());
       this.applyGridWidth();
       this.el.classList.toggle("gantt-narrow", this.el.clientWidth < 760);
       this.computeScale();
@@ -531,29 +535,41 @@
       this.layers.lines.replaceChildren(lines);
     }
 
-    // Renders the rows in and near the viewport. Without `force` it does nothing while the
-    // viewport is still inside the rendered window, which keeps scrolling cheap.
+    // Renders the rows in and near the viewport. While scrolling (no `force`) it keeps the
+    // current window as long as a margin of rendered rows surrounds the viewport, and when
+    // it must move, it only builds the rows scrolling in and drops the ones scrolling out.
     renderRows(force) {
       const n = this.visible.length, top = this.scroller.scrollTop;
       const v0 = Math.floor(top / ROW_H), v1 = Math.min(n - 1, Math.ceil((top + this.bodyHeight()) / ROW_H));
-      if (!force && this.range && v0 >= this.range[0] && v1 <= this.range[1]) return;
+      const old = this.range;
+      if (!force && old && (v0 - old[0] >= MARGIN || old[0] === 0) && (old[1] - v1 >= MARGIN || old[1] === n - 1)) return;
       const started = this.renderStart ?? performance.now();
       const small = n <= SMALL;
       const first = small ? 0 : clamp(v0 - OVERSCAN, 0, Math.max(0, n - 1));
       const last = small ? n - 1 : Math.min(n - 1, v1 + OVERSCAN);
-      this.range = [first, last];
-      const rows = document.createDocumentFragment();
-      const out = { bars: document.createDocumentFragment(), baselines: document.createDocumentFragment(),
-        marks: document.createDocumentFragment() };
-      for (let i = first; i <= last; i++) {
-        rows.append(this.gridRow(this.visible[i], i));
-        this.drawTask(this.visible[i], i, out);
+      const frag = () => document.createDocumentFragment();
+      const out = { rows: frag(), bars: frag(), baselines: frag(), marks: frag() };
+      if (force || !old || first > old[1] || last < old[0]) {
+        this.nodes = new Map();
+        for (let i = first; i <= last; i++) this.buildRow(i, out);
+        this.rowsEl.replaceChildren(out.rows);
+        this.layers.bars.replaceChildren(out.bars);
+        this.layers.baselines.replaceChildren(out.baselines);
+        this.layers.marks.replaceChildren(out.marks);
+      } else {
+        for (let i = old[0]; i < first; i++) this.dropRow(i);
+        for (let i = last + 1; i <= old[1]; i++) this.dropRow(i);
+        for (let i = first; i < old[0]; i++) this.buildRow(i, out);
+        this.rowsEl.prepend(out.rows); // grid rows flow in order under one translated container
+        out.rows = frag();
+        for (let i = old[1] + 1; i <= last; i++) this.buildRow(i, out);
+        this.rowsEl.append(out.rows);
+        this.layers.bars.append(out.bars);
+        this.layers.baselines.append(out.baselines);
+        this.layers.marks.append(out.marks);
       }
-      this.rowsEl.replaceChildren(rows);
+      this.range = [first, last];
       this.rowsEl.style.transform = `translateY(${first * ROW_H}px)`;
-      this.layers.bars.replaceChildren(out.bars);
-      this.layers.baselines.replaceChildren(out.baselines);
-      this.layers.marks.replaceChildren(out.marks);
       this.renderLinks();
       const count = Math.max(0, last - first + 1);
       this.el.setAttribute("data-rendered", String(count));
@@ -561,6 +577,19 @@
       this.renderStart = null;
       this.el.dispatchEvent(new CustomEvent("gantt:rendered", { bubbles: true,
         detail: { rows: count, first, last, visible: n, total: this.tasks.length, ms } }));
+    }
+
+    // Builds row i (grid row, bar, baseline, deadline) into `out` and remembers its nodes.
+    buildRow(i, out) {
+      const t = this.visible[i], row = this.gridRow(t, i), nodes = [row];
+      out.rows.append(row);
+      this.drawTask(t, i, out, nodes);
+      this.nodes.set(i, nodes);
+    }
+
+    dropRow(i) {
+      for (const el of this.nodes.get(i) || []) el.remove();
+      this.nodes.delete(i);
     }
 
     gridRow(t, row) {
@@ -590,9 +619,10 @@
     }
 
     // One task's bar group, plus its baseline and deadline marker (which never move on drag).
-    drawTask(t, row, out) {
+    drawTask(t, row, out, nodes) {
       const g = this.geom(row);
-      if (this.showBaseline && t.b0 != null) out.baselines.append(this.baselineShape(t, g));
+      const put = (fragment, el) => { fragment.append(el); nodes.push(el); };
+      if (this.showBaseline && t.b0 != null) put(out.baselines, this.baselineShape(t, g));
       if (t.x0 == null) return; // unscheduled: grid row only
       const drag = this.drag && this.drag.key === t.key ? this.drag : null;
       const editable = this.canEdit && !t.summary;
@@ -627,8 +657,8 @@
       if (editable) grp.append(svgEl("circle", { class: "gantt-link-handle", cx: right + 7, cy: g.cy, r: 4.5 }));
       grp.append(svgEl("text", { class: "gantt-bar-label", x: right + (editable ? 16 : 8), y: g.cy + 4, text: t.name }));
       if (drag && drag.days) grp.style.transform = `translate(${drag.days * this.ppd}px, 0px)`;
-      out.bars.append(grp);
-      if (t.dl != null) out.marks.append(this.deadlineShape(t, g));
+      put(out.bars, grp);
+      if (t.dl != null) put(out.marks, this.deadlineShape(t, g));
     }
 
     baselineShape(t, g) {
@@ -666,30 +696,33 @@
       this.layers.links.replaceChildren(frag);
     }
 
-    // Orthogonal elbow connector. FS/SF leave from the predecessor's finish/start; the
-    // successor is entered from the left at its start (xS) or from the right at its finish (xF).
+    // Orthogonal elbow connector. The first letter of the type picks the predecessor's end we
+    // leave from (F: finish, heading right; S: start, heading left); the second picks where we
+    // enter the successor (S: its start, from the left; F: its finish, from the right). When
+    // there is no room for one elbow, the path doubles back along the row boundary.
     linkPath(type, a, b, ra, rb) {
       const fromFinish = type[0] !== "S", toFinish = type[1] === "F";
       const x1 = fromFinish ? a.x1 : a.x0, x2 = toFinish ? b.x1 : b.x0;
       const out = fromFinish ? 1 : -1;    // direction we leave the predecessor
       const into = toFinish ? 1 : -1;     // side of x2 we approach from
       const y1 = this.geom(ra).cy, y2 = this.geom(rb).cy;
+      const stub = this.ppd >= 4 ? STUB : 5; // bars are tiny in Quarter zoom: keep elbows tight
       if (type === "SS" || type === "FF") {
-        const x = type === "SS" ? Math.min(x1, x2) - STUB : Math.max(x1, x2) + STUB;
+        const x = type === "SS" ? Math.min(x1, x2) - stub : Math.max(x1, x2) + stub;
         return `M${x1},${y1}H${x}V${y2}H${x2}`;
       }
-      if ((x2 - x1) * out >= STUB + 6) { // room for a single elbow
-        return `M${x1},${y1}H${x1 + out * STUB}V${y2}H${x2}`;
+      if ((x2 - x1) * out >= stub + 6) { // room for a single elbow
+        return `M${x1},${y1}H${x1 + out * stub}V${y2}H${x2}`;
       }
       const ym = rb > ra ? (ra + 1) * ROW_H : ra * ROW_H; // run along the row boundary
-      return `M${x1},${y1}H${x1 + out * STUB}V${ym}H${x2 + into * STUB}V${y2}H${x2}`;
+      return `M${x1},${y1}H${x1 + out * stub}V${ym}H${x2 + into * stub}V${y2}H${x2}`;
     }
 
     renderMeta() {
       const n = this.tasks.length, hidden = n - this.visible.length;
       const parts = [`${n} task${n === 1 ? "" : "s"}`];
       if (hidden) parts.push(`${hidden} folded`);
-      parts.push(this.canEdit ? "Drag a bar to reschedule · drag its ○ handle onto another bar to link" : "Read-only");
+      parts.push(this.canEdit ? "Drag bars to reschedule · drag a bar's ○ onto another bar to link" : "Read-only");
       this.meta.textContent = parts.join(" · ");
     }
 
@@ -755,10 +788,14 @@
       });
     }
 
-    maxGridW() { return Math.max(160, Math.min(900, this.el.clientWidth - 200)); }
+    maxGridW() { return Math.max(160, Math.min(900, this.el.clientWidth * 0.75)); }
+    // Narrow task lists drop columns from the right (Dur., then Finish, then Start) instead of
+    // squeezing the task names.
     applyGridWidth() {
-      this.el.style.setProperty("--gantt-grid-w", `${this.gridW}px`);
-      this.splitter.style.left = `${this.gridW}px`;
+      const w = this.gridW, cols = w >= 458 ? 5 : w >= 404 ? 4 : w >= 290 ? 3 : 2;
+      this.el.style.setProperty("--gantt-grid-w", `${w}px`);
+      this.splitter.style.left = `${w}px`;
+      for (let n = 2; n <= 4; n++) this.el.classList.toggle(`gantt-cols-${n}`, n === cols);
     }
     setGridWidth(w) {
       this.prefGridW = clamp(w, 220, 900);
@@ -938,17 +975,18 @@
       this.el.classList.remove("gantt-is-dragging", "gantt-is-linking");
     }
 
-    // Scrolls while the pointer is near (or past) an edge of the timeline viewport.
-    autoScroll(cx, cy, vertical) {
+    // Scrolls while the pointer is near (or past) an edge of the timeline viewport. When
+    // linking, the grid is a drop target too, so pointing at it must not scroll sideways.
+    autoScroll(cx, cy, linking) {
       const r = this.scroller.getBoundingClientRect();
       const left = r.left + this.gridW, right = r.left + this.scroller.clientWidth;
       const top = r.top + HEAD_H, bottom = r.top + this.scroller.clientHeight;
       const speed = (d) => clamp(d / 3, -24, 24);
       let vx = 0, vy = 0;
-      if (cx < left + EDGE) vx = speed(cx - left - EDGE);
+      if (cx < left + EDGE && !(linking && cx < left)) vx = speed(cx - left - EDGE);
       else if (cx > right - EDGE) vx = speed(cx - right + EDGE);
-      if (vertical && cy < top + EDGE) vy = speed(cy - top - EDGE);
-      else if (vertical && cy > bottom - EDGE) vy = speed(cy - bottom + EDGE);
+      if (linking && cy < top + EDGE) vy = speed(cy - top - EDGE);
+      else if (linking && cy > bottom - EDGE) vy = speed(cy - bottom + EDGE);
       this.autoVel = { vx, vy, cx, cy };
       if ((vx || vy) && !this.autoRaf) this.autoRaf = requestAnimationFrame(() => this.autoStep());
     }
@@ -1008,7 +1046,9 @@
     async finishMove() {
       const d = this.drag;
       this.endGesture();
-      if (!d.moved || d.days === 0) { this.drag = null; this.renderRows(true); return; }
+      this.drag = d.moved && d.days !== 0 ? d : null;
+      if (!d.moved) return; // a plain click
+      if (!this.drag) { this.renderRows(true); return; } // dragged back to where it started
       d.saving = true;
       this.busy = true;
       this.barEl(d.key)?.classList.add("gantt-saving");
@@ -1018,7 +1058,7 @@
       this.busy = false;
       if (res.ok) {
         this.drag = null;
-        this.applyDoc(res.doc);
+        await this.refresh(res.doc);
         const now = this.byId.get(t.key);
         this.setStatus(`Moved “${t.name}”: starts ${fmtLong(now ? now.startDay : start)}.`, "ok");
       } else {
@@ -1094,8 +1134,8 @@
       this.linkDrag = null;
       this.endGesture();
       if (res.ok) {
-        this.applyDoc(res.doc);
-        this.setStatus(`Linked “${L.from.name}” → “${L.target.name}” (${LINK_NAMES.FS}).`, "ok");
+        await this.refresh(res.doc);
+        this.setStatus(`Linked “${L.from.name}” → “${L.target.name}” (finish-to-start).`, "ok");
       } else {
         this.renderRows(true);
         this.setStatus(res.detail, "error");
@@ -1103,6 +1143,11 @@
     }
 
     // ---- server ----
+    // After a saved edit: use the document the server sent back, or fetch it if it sent none.
+    refresh(doc) {
+      return doc ? this.applyDoc(doc) : this.load({ quiet: true });
+    }
+
     // POSTs a form; resolves to {ok, doc} or {ok: false, status, code, detail}. Never throws.
     async post(url, params) {
       if (!url) return { ok: false, status: 0, detail: "Editing is not configured for this chart." };
@@ -1117,7 +1162,7 @@
       }
       let body = null;
       try { body = await res.json(); } catch { /* e.g. an HTML error page */ }
-      if (res.ok && body && Array.isArray(body.tasks)) return { ok: true, doc: body };
+      if (res.ok) return { ok: true, doc: body && Array.isArray(body.tasks) ? body : null };
       return { ok: false, status: res.status, code: body && body.code,
         detail: (body && body.detail) || `The change was not saved (HTTP ${res.status}).` };
     }
