@@ -394,3 +394,34 @@ def gantt_document(
         "tasks": tasks,
         "links": links,
     }
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A project working on a roadmap item, as the product side sees it."""
+
+    project: Project
+    progress: float
+    finish: datetime | None
+    deadline: date | None
+    late_by_days: float | None
+
+
+def delivery_for_roadmap_item(actor: Actor, item: Any) -> list[Delivery]:
+    """The projects delivering a roadmap item, with progress and finish against deadline."""
+    access_organisation(actor, item.product.organisation_id)
+    health = {h.project.pk: h for h in dashboard(actor, item.product.organisation_id)}
+    result = []
+    for project in item.projects.select_related("organisation").order_by("start"):
+        h = health.get(project.pk)
+        rows = task_rows(project) if h is None else None
+        result.append(
+            Delivery(
+                project=project,
+                progress=h.progress if h else progress(rows or []),
+                finish=project.finish,
+                deadline=project.deadline,
+                late_by_days=h.late_by_days if h else None,
+            )
+        )
+    return result

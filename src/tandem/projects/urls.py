@@ -25,6 +25,7 @@ urlpatterns = [
     path(P + "tasks/<int:task_id>/assign/", views_schedule.task_assign, name="task_assign"),
     path(P + "board/", views_team.board, name="board"),
     path(P + "board/move", views_team.board_move, name="board_move"),
+    path(P + "board/columns", views_team.board_columns, name="board_columns"),
     path(P + "workload/", views_team.project_workload, name="project_workload"),
     path("o/<slug:org>/workload/", views_team.workload, name="workload"),
     path("o/<slug:org>/my-work/", views_team.my_work, name="my_work"),

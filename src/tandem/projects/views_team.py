@@ -17,7 +17,7 @@ from tandem.accounts.access import Access
 from tandem.accounts.queries import list_members
 from tandem.core.permissions import Permission
 from tandem.errors import DomainError, Invalid
-from tandem.projects import queries, services_plan, services_tasks
+from tandem.projects import queries, services, services_plan, services_tasks
 from tandem.projects.access import may_update_progress
 from tandem.projects.forms import ResourceForm
 from tandem.projects.models import Task
@@ -240,4 +240,37 @@ def resources(request: HttpRequest, access: Access) -> HttpResponse:
             "show_rates": access.can(Permission.VIEW_COST_RATES),
         },
         status=status,
+    )
+
+
+@require_POST
+@organisation_page(Permission.EDIT_PLAN)
+def board_columns(request: HttpRequest, access: Access, project_id: int) -> HttpResponse:
+    """Add a board column, or remove one (its tasks move to the first remaining column)."""
+    project = project_page(request, access, project_id)
+    try:
+        if request.POST.get("remove"):
+            column = project.columns.filter(pk=request.POST["remove"]).first()
+            others = project.columns.exclude(pk=column.pk if column else None)
+            target = others.first()
+            if column is None or target is None:
+                raise Invalid("A board keeps at least one column.", field="remove")
+            services.remove_column(request.user, column.pk, move_to=target.key)  # type: ignore[arg-type]
+            messages.success(
+                request, f"Removed the column {column.name}; its tasks moved to {target.name}."
+            )
+        else:
+            column = services.add_column(
+                request.user,
+                project.pk,
+                name=request.POST.get("name", ""),  # type: ignore[arg-type]
+                category=request.POST.get("category", "in_progress"),
+            )
+            messages.success(request, f"Added the column {column.name}.")
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect(
+        reverse(
+            "projects:board", kwargs={"org": access.organisation.slug, "project_id": project.pk}
+        )
     )
