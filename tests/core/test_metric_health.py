@@ -133,7 +133,9 @@ def test_health_does_not_change_when_everything_shifts_by_a_constant(
 ) -> None:
     assume(_clear_of_boundaries(points, target, as_of))
     moved = [Point(p.day, p.value + shift) for p in points]
-    moved_target = Target(target.direction, target.baseline + shift, target.value + shift, target.day)
+    moved_target = Target(
+        target.direction, target.baseline + shift, target.value + shift, target.day
+    )
     assert assess(moved, moved_target, as_of).health is assess(points, target, as_of).health
 
 

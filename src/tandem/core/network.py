@@ -200,7 +200,7 @@ class ProjectSchedule:
                 critical[n],
                 summary[n],
                 missed[n],
-            )  # fmt: skip
+            )
             for n in range(len(index))
         ]
 
@@ -594,7 +594,7 @@ class ProjectScheduler:
             self.project, horizon_days=120, back_days=back_days
         )
         self.prepared = PreparedNetwork(self.network, self.layout.node_names)
-        if self.clock.dated:
+        if self.clock.dated and self.network.size:
             # Size the calendar tables from a quick around-the-clock estimate of the span:
             # tables much longer than the project only slow every date conversion down.
             estimate = self.prepared.schedule(continuous=True)
@@ -668,8 +668,8 @@ class ProjectScheduler:
 
     def _results(self, result: Schedule) -> ProjectSchedule:
         layout = self.layout
-        nodes = np.array(layout.start_node)
-        gates = np.array(layout.finish_node)
+        nodes = np.array(layout.start_node, dtype=np.int64)
+        gates = np.array(layout.finish_node, dtype=np.int64)
         sources = (
             result.early_start, result.early_finish, result.late_start,
             result.late_finish, result.start, result.finish,

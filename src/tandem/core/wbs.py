@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,14 @@ class Outline:
     number: str
     depth: int
     summary: bool
+
+
+def _sibling_order(kid: tuple[int, Hashable]) -> tuple[int, int, Any, str]:
+    """Position first, then id: numbers as numbers (9 before 10), anything else as text."""
+    position, task_id = kid
+    if isinstance(task_id, int):
+        return (position, 0, task_id, "")
+    return (position, 1, 0, str(task_id))
 
 
 def outline(rows: Iterable[tuple[Hashable, Hashable | None, int]]) -> dict[Hashable, Outline]:
@@ -34,7 +43,7 @@ def outline(rows: Iterable[tuple[Hashable, Hashable | None, int]]) -> dict[Hasha
     order: list[tuple[Hashable, str, int]] = []
     while stack:
         parent, prefix, depth = stack.pop()
-        kids = sorted(children.get(parent, []), key=lambda kid: (kid[0], str(kid[1])))
+        kids = sorted(children.get(parent, []), key=_sibling_order)
         numbered = [(kid_id, f"{prefix}{n}") for n, (_, kid_id) in enumerate(kids, start=1)]
         for kid_id, number in reversed(numbered):
             stack.append((kid_id, number + ".", depth + 1))

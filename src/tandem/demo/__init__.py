@@ -22,12 +22,13 @@ def demo_exists() -> bool:
 @transaction.atomic
 def load_demo() -> Organisation:
     """Create the demo organisation, replacing an existing one, in one transaction."""
-    from tandem.demo import people, projects
+    from tandem.demo import people, products, projects
 
     emails = [person.email for person in DEMO_USERS]
     Organisation.objects.filter(slug=DEMO_SLUG).delete()
     # Demo people who belong nowhere else go too, so a refresh starts from a clean slate.
     User.objects.filter(email__in=emails, memberships__isnull=True).delete()
     organisation = people.load()
+    products.load(organisation)
     projects.load(organisation)
     return organisation

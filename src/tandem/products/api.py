@@ -16,6 +16,7 @@ from tandem.errors import NotFound
 from tandem.products import queries, services, services_lifecycle
 from tandem.products.api_metrics import router as metrics_router
 from tandem.products.api_roadmap import router as roadmap_router
+from tandem.products.delivery import delivery_by_product
 from tandem.products.gates import GateItem, evaluate
 from tandem.products.models import Comment, Product, RetirementPlan, StageCriterion
 from tandem.products.schemas import (
@@ -297,23 +298,30 @@ def delete_comment(request: HttpRequest, comment_id: int) -> Status[None]:
 )
 @paginate(LimitOffsetPagination)
 def portfolio(request: HttpRequest, organisation_id: int) -> Any:
-    return [
-        {
-            "product_id": row.product.pk,
-            "name": row.product.name,
-            "key": row.product.key,
-            "stage": row.product.stage,
-            "owner": row.product.owner,
-            "health": row.health,
-            "worst_health": row.worst_health,
-            "open_items": row.open_items,
-            "in_progress": row.in_progress,
-            "shipped": row.shipped,
-            "progress": row.progress,
-            "retire_on": row.retire_on,
-        }
-        for row in queries.portfolio(actor(request), organisation_id)
-    ]
+    delivery = delivery_by_product(actor(request), organisation_id)
+    rows = []
+    for row in queries.portfolio(actor(request), organisation_id):
+        forecast = delivery.get(row.product.pk)
+        rows.append(
+            {
+                "product_id": row.product.pk,
+                "name": row.product.name,
+                "key": row.product.key,
+                "stage": row.product.stage,
+                "owner": row.product.owner,
+                "health": row.health,
+                "worst_health": row.worst_health,
+                "open_items": row.open_items,
+                "in_progress": row.in_progress,
+                "shipped": row.shipped,
+                "progress": row.progress,
+                "retire_on": row.retire_on,
+                "projects": forecast.count if forecast else 0,
+                "forecast_finish": forecast.finish if forecast else None,
+                "late_by_days": forecast.late_by_days if forecast else None,
+            }
+        )
+    return rows
 
 
 router.add_router("", metrics_router)

@@ -57,9 +57,7 @@ class ProductForm(forms.Form):
 
 class StageMoveForm(forms.Form):
     to_stage = forms.ChoiceField(choices=_labelled([s.value for s in STAGES]), label="Move to")
-    reason = forms.CharField(
-        required=False, widget=_text(2, "Why now (required for an override)")
-    )
+    reason = forms.CharField(required=False, widget=_text(2, "Why now (required for an override)"))
     override = forms.BooleanField(required=False, label="Override unmet exit criteria")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -161,13 +159,11 @@ class RoadmapItemForm(forms.Form):
     )
     start_date = forms.DateField(required=False, widget=DATE)
     end_date = forms.DateField(required=False, widget=DATE)
-    reach = forms.FloatField(required=False, help_text="People per quarter.")
+    reach = forms.FloatField(required=False, label="Reach per quarter")
     reach_metric_id = forms.TypedChoiceField(
-        coerce=int, required=False, empty_value=None, label="…or reach from metric"
+        coerce=int, required=False, empty_value=None, label="…or from metric"
     )
-    reach_share = forms.FloatField(
-        initial=100, label="Share of the metric (%)", help_text="Of its latest measurement."
-    )
+    reach_share = forms.FloatField(initial=100, label="Share of metric %")
     impact = forms.TypedChoiceField(
         coerce=float,
         required=False,
@@ -181,11 +177,11 @@ class RoadmapItemForm(forms.Form):
             ("0.25", "0.25 · minimal"),
         ],
     )
-    confidence = forms.FloatField(required=False, label="Confidence (%)")
-    effort = forms.FloatField(required=False, label="Effort (person-months)")
-    business_value = forms.FloatField(required=False, label="User-business value")
+    confidence = forms.FloatField(required=False, label="Confidence %")
+    effort = forms.FloatField(required=False, label="Effort (months)")
+    business_value = forms.FloatField(required=False, label="Business value")
     time_criticality = forms.FloatField(required=False)
-    risk_reduction = forms.FloatField(required=False, label="Risk reduction / opportunity")
+    risk_reduction = forms.FloatField(required=False, label="Risk / opportunity")
     job_size = forms.FloatField(required=False)
     release_id = forms.TypedChoiceField(
         coerce=int, required=False, empty_value=None, label="Release"
@@ -231,8 +227,5 @@ class TeamForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
-        max_length=10000, widget=_text(2, "Add a comment"), label="Comment"
-    )
+    body = forms.CharField(max_length=10000, widget=_text(2, "Add a comment"), label="Comment")
     item_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-

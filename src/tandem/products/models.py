@@ -185,7 +185,9 @@ class Measurement(models.Model):
     at = models.DateTimeField()
     value = models.FloatField()
     source = models.CharField(
-        max_length=10, default="manual", choices=_choices(MEASUREMENT_SOURCES)
+        max_length=10,
+        default="manual",
+        choices=[("manual", "Typed in"), ("api", "API"), ("csv", "CSV import")],
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -181,6 +181,12 @@ class PortfolioRow:
         return round(100 * self.shipped / self.total_items) if self.total_items else 0
 
     @property
+    def health_counts(self) -> list[tuple[str, int]]:
+        """(health, number of metrics) from best to worst, leaving out zeros."""
+        order = (Health.ON_TRACK, Health.AT_RISK, Health.OFF_TRACK, Health.NO_DATA)
+        return [(h.value, self.health[h.value]) for h in order if self.health.get(h.value)]
+
+    @property
     def worst_health(self) -> str:
         for health in (Health.OFF_TRACK, Health.AT_RISK, Health.ON_TRACK):
             if self.health.get(health.value):

@@ -143,7 +143,7 @@ def sort_by_rank(scored: Sequence[ScoredItem], ranking: str) -> list[ScoredItem]
 def _items(product: Product) -> QuerySet[RoadmapItem]:
     return (
         RoadmapItem.objects.filter(product=product)
-        .select_related("owner_team", "reach_metric", "release")
+        .select_related("product", "owner_team", "reach_metric", "release")
         .prefetch_related("goals")
         .order_by("id")
     )
@@ -176,7 +176,10 @@ def scored_item(actor: Actor, item_id: int) -> ScoredItem:
     item = get_roadmap_item(actor, item_id)
     peers = _items(item.product).filter(status__in=OPEN_ITEM_STATUSES)
     if not item.is_open:
-        return score_items([item])[0]
+        # Shipped and closed items keep their scores but no longer compete for a rank.
+        scored = score_items([item])[0]
+        scored.rank_rice = scored.rank_wsjf = None
+        return scored
     return next(s for s in score_items(peers) if s.item.pk == item.pk)
 
 

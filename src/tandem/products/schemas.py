@@ -178,6 +178,9 @@ class PortfolioOut(Schema):
     shipped: int
     progress: int = Field(..., description="Shipped items of all not closed, in percent.")
     retire_on: date | None
+    projects: int = Field(..., description="Open projects working on its roadmap items.")
+    forecast_finish: datetime | None = Field(..., description="When the last of them ends.")
+    late_by_days: float | None = Field(..., description="Worst slip past a deadline (≤ 0: none).")
 
 
 # -- goals, metrics, measurements --------------------------------------------------------------

@@ -8,9 +8,11 @@ Every function checks access first and runs in one transaction with its journal 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from tandem.accounts.access import access_organisation
@@ -67,6 +69,17 @@ def _unique_key(organisation: Organisation, key: str | None, name: str, exclude:
     return key
 
 
+def _clean_created_at(created_at: datetime | None) -> datetime:
+    now = timezone.now()
+    if created_at is None:
+        return now
+    if timezone.is_naive(created_at) or created_at > now:
+        raise Invalid(
+            "The creation time needs a time zone and must not lie ahead.", field="created_at"
+        )
+    return created_at
+
+
 def _owner(organisation: Organisation, owner_id: Any) -> Any:
     return clean_member(
         organisation,
@@ -91,13 +104,18 @@ def create_product(
     owner_id: int | None = None,
     stakeholder_ids: Iterable[int] = (),
     team_ids: Iterable[int] = (),
+    created_at: datetime | None = None,
 ) -> Product:
-    """A new product in planning, owned by ``owner_id`` (the acting user when omitted)."""
+    """A new product in planning, owned by ``owner_id`` (the acting user when omitted).
+
+    ``created_at`` dates a product brought in with its history (it defaults to now).
+    """
     access = access_organisation(actor, organisation_id, Permission.EDIT_PRODUCT)
     organisation = access.organisation
     name = _unique_name(organisation, clean_text(name, "name", 120))
     if owner_id is None and access.user is not None:
         owner_id = access.user.pk
+    moment = _clean_created_at(created_at)
     product = Product.objects.create(
         organisation=organisation,
         name=name,
@@ -107,6 +125,8 @@ def create_product(
         target_customers=clean_text(target_customers, "target_customers", 5000, required=False),
         strategy=clean_text(strategy, "strategy", 50000, required=False),
         owner=_owner(organisation, owner_id),
+        created_at=moment,
+        stage_changed_at=moment,
     )
     product.stakeholders.set(clean_members(organisation, stakeholder_ids, "stakeholder_ids"))
     product.teams.set(clean_teams(organisation, team_ids, "team_ids"))

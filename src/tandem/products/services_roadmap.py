@@ -272,6 +272,7 @@ def add_expected_impact(
     metric = _related(Metric, item.product, metric_id, "metric_id", "Metric")
     if metric is None:
         raise Invalid("Name the metric the item should move.", field="metric_id")
+    change = _clean_change(change)
     if ExpectedImpact.objects.filter(item=item, metric=metric).exists():
         raise Conflict(
             f"“{item.title}” already predicts a change of {metric.name}; change that one.",
@@ -281,7 +282,7 @@ def add_expected_impact(
     impact = ExpectedImpact.objects.create(
         item=item,
         metric=metric,
-        change=_clean_change(change),
+        change=change,
         note=clean_text(note, "note", 200, required=False),
     )
     record_activity(

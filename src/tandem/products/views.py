@@ -20,6 +20,7 @@ from tandem.core.lifecycle import ACTIVE_STAGES, Stage
 from tandem.core.permissions import Permission, can
 from tandem.errors import DomainError
 from tandem.products import queries, queries_metrics, services, services_lifecycle
+from tandem.products.delivery import delivery_by_product
 from tandem.products.forms import (
     CommentForm,
     CriterionForm,
@@ -43,14 +44,14 @@ def _product_url(access: Access, product_id: int, name: str = "products:product"
 def portfolio(request: HttpRequest, access: Access) -> HttpResponse:
     """Every product with its stage, metric health and roadmap progress."""
     rows = queries.portfolio(member(request), access.organisation.pk)
+    delivery = delivery_by_product(member(request), access.organisation.pk)
     return render(
         request,
         "products/portfolio.html",
         {
-            "rows": rows,
-            "stages": [s for s in ACTIVE_STAGES],
+            "rows": [{"row": row, "delivery": delivery.get(row.product.pk)} for row in rows],
+            "stages": list(ACTIVE_STAGES),
             "can_edit": access.can(Permission.EDIT_PRODUCT),
-            "active_count": sum(1 for r in rows if not r.product.is_retired),
         },
     )
 
@@ -137,9 +138,7 @@ def edit_product(request: HttpRequest, access: Access, product_id: int) -> HttpR
             return redirect(_product_url(access, product.pk))
     elif request.method == "POST":
         status = 422
-    return render(
-        request, "products/product_form.html", {**context, "form": form}, status=status
-    )
+    return render(request, "products/product_form.html", {**context, "form": form}, status=status)
 
 
 def _overview(
@@ -161,8 +160,7 @@ def _overview(
     move_form.fields["to_stage"].choices = [  # type: ignore[attr-defined]
         (s.value, s.label)
         for s in Stage
-        if s.order > product.stage_enum.order
-        and (s is state.next_stage or s is Stage.RETIRED)
+        if s.order > product.stage_enum.order and (s is state.next_stage or s is Stage.RETIRED)
     ]
     if criterion_form is None:
         criterion_form = CriterionForm(initial={"stage": product.stage})
@@ -196,8 +194,7 @@ def _criteria_by_stage(user: Any, product: Any) -> list[dict[str, Any]]:
     return [
         {"stage": stage, "criteria": [r for r in rows if r.stage == stage]}
         for stage in ACTIVE_STAGES
-        if stage.order > product.stage_enum.order
-        and any(r.stage == stage for r in rows)
+        if stage.order > product.stage_enum.order and any(r.stage == stage for r in rows)
     ]
 
 

@@ -17,8 +17,8 @@ from tandem.accounts.queries import list_members
 from tandem.core.permissions import Permission
 from tandem.errors import DomainError
 from tandem.products import queries_metrics, services_import, services_metrics
-from tandem.products.forms import GoalForm, ImportForm, MeasurementForm, MetricForm
 from tandem.products.access import not_found
+from tandem.products.forms import GoalForm, ImportForm, MeasurementForm, MetricForm
 from tandem.products.models import Metric
 from tandem.products.page_context import member, options, product_frame
 from tandem.products.queries_metrics import chart_data
@@ -60,9 +60,7 @@ def _metrics_context(
         {
             "sections": sections,
             "goal_form": goal_form or GoalForm(),
-            "sparklines": {
-                str(v.metric.pk): chart_data(v, zone)["points"][-26:] for v in views
-            },
+            "sparklines": {str(v.metric.pk): chart_data(v, zone)["points"][-26:] for v in views},
         }
     )
     return context
@@ -95,7 +93,9 @@ def add_goal(request: HttpRequest, access: Access, product_id: int) -> HttpRespo
 
 @require_POST
 @organisation_page(Permission.EDIT_PRODUCT)
-def delete_goal(request: HttpRequest, access: Access, product_id: int, goal_id: int) -> HttpResponse:
+def delete_goal(
+    request: HttpRequest, access: Access, product_id: int, goal_id: int
+) -> HttpResponse:
     """Remove a goal (its metrics stay)."""
     try:
         services_metrics.delete_goal(member(request), goal_id)
@@ -106,7 +106,9 @@ def delete_goal(request: HttpRequest, access: Access, product_id: int, goal_id: 
     return redirect(_metrics_url(access, product_id))
 
 
-def _metric_form(request: HttpRequest, access: Access, product_id: int, **kwargs: Any) -> MetricForm:
+def _metric_form(
+    request: HttpRequest, access: Access, product_id: int, **kwargs: Any
+) -> MetricForm:
     form = MetricForm(request.POST or None, **kwargs)
     user = member(request)
     form.fields["owner_id"].choices = options(  # type: ignore[attr-defined]
@@ -146,7 +148,9 @@ def new_metric(request: HttpRequest, access: Access, product_id: int) -> HttpRes
 
 @require_http_methods(["GET", "POST"])
 @organisation_page(Permission.EDIT_PRODUCT)
-def edit_metric(request: HttpRequest, access: Access, product_id: int, metric_id: int) -> HttpResponse:
+def edit_metric(
+    request: HttpRequest, access: Access, product_id: int, metric_id: int
+) -> HttpResponse:
     """Change a metric's definition."""
     product, context = product_frame(request, access, product_id, "metrics")
     metric = queries_metrics.get_metric(member(request), metric_id)
@@ -195,7 +199,7 @@ def _metric_context(
     view = queries_metrics.metric_health(user, metric_id)
     if view.metric.product_id != product.pk:
         raise not_found(Metric)
-    measurements = list(queries_metrics.list_measurements(user, metric_id).order_by("-at")[:30])
+    measurements = list(queries_metrics.list_measurements(user, metric_id).order_by("-at")[:15])
     report = view.report
     context.update(
         {
@@ -216,7 +220,9 @@ def _metric_context(
 
 @require_GET
 @organisation_page()
-def metric_page(request: HttpRequest, access: Access, product_id: int, metric_id: int) -> HttpResponse:
+def metric_page(
+    request: HttpRequest, access: Access, product_id: int, metric_id: int
+) -> HttpResponse:
     """A metric: chart with target and trend, health and its reason, measurements."""
     context = _metric_context(request, access, product_id, metric_id)
     return render(request, "products/metric.html", context)

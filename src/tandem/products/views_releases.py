@@ -32,9 +32,7 @@ def _release_form(
     request: HttpRequest, product_id: int, release: Release | None = None, **kwargs: Any
 ) -> ReleaseForm:
     form = ReleaseForm(request.POST or None, **kwargs)
-    items = queries_roadmap.list_roadmap_items(member(request), product_id).exclude(
-        status="closed"
-    )
+    items = queries_roadmap.list_roadmap_items(member(request), product_id).exclude(status="closed")
     form.fields["item_ids"].choices = [  # type: ignore[attr-defined]
         (item.pk, item.title)
         for item in items

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.accounts.access import Access
 from tandem.core.permissions import Permission
-from tandem.errors import DomainError
+from tandem.errors import DomainError, Invalid
 from tandem.products import queries, queries_metrics, queries_roadmap, services_roadmap
 from tandem.products.access import not_found
+from tandem.products.delivery import delivery_of_item
 from tandem.products.forms import CommentForm, ImpactForm, MoveForm, RoadmapItemForm
 from tandem.products.models import RoadmapItem
 from tandem.products.page_context import member, options, product_frame
@@ -111,8 +112,8 @@ def move_item(request: HttpRequest, access: Access, product_id: int, item_id: in
         except DomainError as refusal:
             error, status = refusal, status_for(refusal)
     else:
-        status = 422
-        error = DomainError("Choose now, next or later.")
+        error = Invalid("Choose now, next or later.", field="horizon")
+        status = status_for(error)
     if request.headers.get("X-Board") == "1":
         # The board re-renders its columns in place (see static/products/board.js).
         context = (
@@ -150,7 +151,7 @@ def timeline(request: HttpRequest, access: Access, product_id: int) -> HttpRespo
             "quarters": quarters,
             "rows": rows,
             "untimed": [s for s in untimed if s.item.is_open],
-            "current_quarter": next((q for q in quarters if q.first_day <= today <= q.last_day)),
+            "current_quarter": next(q for q in quarters if q.first_day <= today <= q.last_day),
             "view": "timeline",
             "ranking": _ranking(request),
         }
@@ -163,9 +164,7 @@ def _org_board_context(
 ) -> dict[str, Any]:
     ranking = _ranking(request)
     user = member(request)
-    products = [
-        p for p in queries.list_products(user, access.organisation.pk) if not p.is_retired
-    ]
+    products = [p for p in queries.list_products(user, access.organisation.pk) if not p.is_retired]
     chosen = request.GET.get("product") or request.POST.get("product") or ""
     if chosen.isdigit():
         products = [p for p in products if p.pk == int(chosen)]
@@ -273,12 +272,16 @@ def edit_item(request: HttpRequest, access: Access, product_id: int, item_id: in
 
 
 def _item_context(
-    request: HttpRequest, access: Access, product_id: int, item_id: int, impact_form: Any = None
+    request: HttpRequest,
+    access: Access,
+    product_id: int,
+    item_id: int,
+    impact_form: ImpactForm | None = None,
 ) -> dict[str, Any]:
     user = member(request)
     product, context = product_frame(request, access, product_id, "roadmap")
     item = _item_of(request, product.pk, item_id)
-    form = impact_form or ImpactForm()
+    form: ImpactForm = impact_form or ImpactForm()
     form.fields["metric_id"].choices = options(  # type: ignore[attr-defined]
         queries_metrics.list_metrics(user, product.pk), blank=None
     )
@@ -291,6 +294,7 @@ def _item_context(
             "comments": list(queries.list_comments(user, product.pk, item.pk)),
             "comment_form": CommentForm(initial={"item_id": item.pk}),
             "goals": list(item.goals.all()),
+            "deliveries": delivery_of_item(user, item),
         }
     )
     return context
@@ -307,7 +311,9 @@ def item_page(request: HttpRequest, access: Access, product_id: int, item_id: in
 
 @require_POST
 @organisation_page(Permission.EDIT_PRODUCT)
-def delete_item(request: HttpRequest, access: Access, product_id: int, item_id: int) -> HttpResponse:
+def delete_item(
+    request: HttpRequest, access: Access, product_id: int, item_id: int
+) -> HttpResponse:
     """Remove a roadmap item."""
     _item_of(request, product_id, item_id)
     try:
@@ -357,4 +363,3 @@ def product_teams(request: HttpRequest, access: Access, product_id: int) -> Http
     product, context = product_frame(request, access, product_id, "teams")
     context["rows"] = queries_roadmap.cross_team(member(request), product.pk)
     return render(request, "products/product_teams.html", context)
-

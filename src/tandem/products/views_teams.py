@@ -99,9 +99,7 @@ def edit_team(request: HttpRequest, access: Access, team_id: int) -> HttpRespons
             return redirect(_teams_url(access))
     elif request.method == "POST":
         status = 422
-    return render(
-        request, "products/team_form.html", {"form": form, "team": team}, status=status
-    )
+    return render(request, "products/team_form.html", {"form": form, "team": team}, status=status)
 
 
 @require_POST

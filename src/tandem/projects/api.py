@@ -63,7 +63,9 @@ def create_project(
     fields = payload.dict(exclude_unset=True)
     template_id = fields.pop("template_id", None)
     if template_id is not None:
-        project = services_plan.create_project_from_template(actor(request), template_id, **fields)
+        project = services_plan.create_project_from_template(
+            actor(request), template_id, organisation_id=organisation_id, **fields
+        )
     else:
         project = services.create_project(actor(request), organisation_id, **fields)
     return Status(201, project)

@@ -6,12 +6,15 @@ from django import forms
 
 from tandem.projects.models import CONSTRAINTS, PROJECT_STATUSES, RESOURCE_KINDS, choices_of
 
+# Browsers read <input type="date"> values only as YYYY-MM-DD, whatever the language.
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class ProjectForm(forms.Form):
     name = forms.CharField(max_length=200)
     key = forms.CharField(max_length=12, required=False, help_text="Short code, e.g. APP")
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(widget=ISO_DATE)
+    deadline = forms.DateField(required=False, widget=ISO_DATE)
     template = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[])
     manager = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[])
     roadmap_items = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=[])
@@ -30,11 +33,11 @@ class ProjectForm(forms.Form):
 class ProjectSettingsForm(forms.Form):
     name = forms.CharField(max_length=200)
     status = forms.ChoiceField(choices=choices_of(PROJECT_STATUSES))
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(widget=ISO_DATE)
+    deadline = forms.DateField(required=False, widget=ISO_DATE)
     status_date = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=ISO_DATE,
         help_text="Progress is measured up to this day",
     )
     manager = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[])
@@ -66,10 +69,8 @@ class TaskEditForm(forms.Form):
     duration_days = forms.DecimalField(min_value=0, decimal_places=2, label="Days")
     percent_complete = forms.IntegerField(min_value=0, max_value=100)
     constraint_type = forms.ChoiceField(choices=[(c, c) for c in CONSTRAINTS])
-    constraint_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    constraint_date = forms.DateField(required=False, widget=ISO_DATE)
+    deadline = forms.DateField(required=False, widget=ISO_DATE)
     parent = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[])
     version = forms.IntegerField(widget=forms.HiddenInput)
 

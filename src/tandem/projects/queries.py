@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -194,25 +195,20 @@ def resource_workload(
 ) -> tuple[Workload, dict[Any, Resource]]:
     """Units booked per resource and day across all projects (or one), with over-allocation."""
     organisation = access_organisation(actor, organisation_id).organisation
+    # Days are the organisation's days, whoever asks and from wherever.
+    zone = ZoneInfo(organisation.time_zone)
     resources = {
         r.pk: r
         for r in Resource.objects.filter(organisation=organisation).select_related("calendar")
     }
     assignments = Assignment.objects.filter(
         resource__organisation=organisation,
-        task__start__lt=datetime.combine(
-            last_day + timedelta(days=1),
-            datetime.min.time(),
-            tzinfo=timezone.get_current_timezone(),
-        ),
-        task__finish__gte=datetime.combine(
-            first_day, datetime.min.time(), tzinfo=timezone.get_current_timezone()
-        ),
+        task__start__lt=datetime.combine(last_day + timedelta(days=1), datetime.min.time(), zone),
+        task__finish__gte=datetime.combine(first_day, datetime.min.time(), zone),
         task__project__status__in=["proposed", "active", "on_hold"],
     ).select_related("task")
     if project_id is not None:
         assignments = assignments.filter(task__project_id=project_id)
-    zone = timezone.get_current_timezone()
     bookings = [
         Booking(
             resource=a.resource_id,
@@ -289,7 +285,7 @@ def dashboard(actor: Actor, organisation_id: int) -> list[ProjectHealth]:
             deadline_end = datetime.combine(
                 project.deadline + timedelta(days=1),
                 datetime.min.time(),
-                tzinfo=timezone.get_current_timezone(),
+                ZoneInfo(project.organisation.time_zone),
             )
             late = round((project.finish - deadline_end).total_seconds() / 86400, 1)
         health.append(
@@ -313,7 +309,7 @@ def gantt_document(
 ) -> dict[str, Any]:
     """The Gantt chart's data: tasks in outline order, links, baseline bars, in the project's
     local wall time (the chart never shifts times)."""
-    zone = timezone.get_current_timezone()
+    zone = ZoneInfo(project.organisation.time_zone)
 
     def local(value: datetime | None) -> str | None:
         return None if value is None else value.astimezone(zone).replace(tzinfo=None).isoformat()

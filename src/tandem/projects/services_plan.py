@@ -477,15 +477,23 @@ def ensure_standard_templates(actor: Actor, organisation_id: int) -> None:
 
 @transaction.atomic
 def create_project_from_template(
-    actor: Actor, template_id: int, *, name: str, start: date | str, **fields: Any
+    actor: Actor,
+    template_id: int,
+    *,
+    name: str,
+    start: date | str,
+    organisation_id: int | None = None,
+    **fields: Any,
 ) -> Project:
     """A new project whose tasks and links come from a template, scheduled from ``start``."""
     from tandem.projects.services import create_project
     from tandem.projects.services_tasks import create_tasks
 
     template = ProjectTemplate.objects.filter(pk=template_id).first()
-    if template is None:
-        raise NotFound("No such template.", code="template.not_found")
+    if template is None or (
+        organisation_id is not None and template.organisation_id != organisation_id
+    ):
+        raise NotFound("No such template.", code="template.not_found", field="template_id")
     try:
         access_organisation(actor, template.organisation_id, Permission.EDIT_PLAN)
     except NotFound:

@@ -116,13 +116,13 @@ def _clean_task_fields(
                 raise Invalid(f"The board has no column '{key}'.", field="status")
             cleaned[field] = key
         elif field == "priority":
-            cleaned[field] = min(max(int(value), 0), 1000)
+            cleaned[field] = min(max(clean.whole(value, "priority"), 0), 1000)
         elif field == "fixed_cost":
             cleaned[field] = clean.money(value, "fixed_cost") or 0
         elif field == "parent_id":
             cleaned[field] = _clean_parent(project, task, value)
         elif field == "position":
-            cleaned[field] = max(int(value), 0)
+            cleaned[field] = max(clean.whole(value, "position"), 0)
         elif field == "calendar_id":
             if (
                 value is not None
@@ -415,7 +415,9 @@ def update_task(actor: Actor, task_id: int, *, version: int | None, **changes: A
 def update_tasks(actor: Actor, project_id: int, updates: list[dict[str, Any]]) -> list[Task]:
     """Change many tasks of one project in one transaction: each update names the task's
     "id" and "version"; any refusal refuses them all."""
-    access, project = access_project(actor, project_id, Permission.VIEW, lock=True)
+    access, project = access_project(actor, project_id, Permission.UPDATE_OWN_PROGRESS, lock=True)
+    if not updates:
+        raise Invalid("Send at least one update.", field="updates")
     edited, structural = [], False
     for n, update in enumerate(updates, start=1):
         update = dict(update)

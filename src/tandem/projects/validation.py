@@ -46,6 +46,16 @@ def minutes(value: Any, field: str, *, allow_negative: bool = False) -> int:
     return number
 
 
+def whole(value: Any, field: str) -> int:
+    """A whole number, or Invalid naming the field."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Invalid(
+            f"The {field.replace('_', ' ')} must be a whole number.", field=field
+        ) from None
+
+
 def optional_minutes(value: Any, field: str) -> int | None:
     return None if value in (None, "") else minutes(value, field)
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -42,8 +43,8 @@ def gantt(request: HttpRequest, access: Access, project_id: int) -> HttpResponse
 def _document(request: HttpRequest, access: Access, project_id: int) -> JsonResponse:
     project = project_page(request, access, project_id)
     baseline = None
-    if request.GET.get("baseline"):
-        baseline = project.baselines.filter(pk=request.GET["baseline"]).first()
+    if request.GET.get("baseline", "").isdigit():
+        baseline = project.baselines.filter(pk=int(request.GET["baseline"])).first()
     return JsonResponse(queries.gantt_document(project, access.can(Permission.EDIT_PLAN), baseline))
 
 
@@ -188,8 +189,10 @@ def task_row(request: HttpRequest, access: Access, project_id: int, task_id: int
         "duration_days": Decimal(task.duration) / MINUTES_PER_DAY,
         "percent_complete": task.percent_complete,
         "constraint_type": task.constraint_type,
-        "constraint_date": task.constraint_date.date() if task.constraint_date else None,
-        "deadline": task.deadline.date() if task.deadline else None,
+        "constraint_date": timezone.localtime(task.constraint_date).date()
+        if task.constraint_date
+        else None,
+        "deadline": timezone.localtime(task.deadline).date() if task.deadline else None,
         "parent": task.parent_id,
         "version": task.version,
     }

@@ -57,7 +57,8 @@ def board(request: HttpRequest, access: Access, project_id: int) -> HttpResponse
 def board_move(request: HttpRequest, access: Access, project_id: int) -> JsonResponse:
     """A card dropped in another column: the task takes that column's status."""
     project = project_page(request, access, project_id)
-    task = Task.objects.filter(pk=request.POST.get("task") or 0, project=project).first()
+    raw = request.POST.get("task", "")
+    task = Task.objects.filter(pk=int(raw), project=project).first() if raw.isdigit() else None
     if task is None:
         return JsonResponse(
             {"detail": "No such task in this project.", "code": "task.not_found"}, status=404
@@ -102,7 +103,9 @@ def _workload_context(
     except ValueError:
         first = date.today() - timedelta(days=date.today().weekday())
     scale = "day" if request.GET.get("scale") == "day" else "week"
-    weeks = min(max(int(request.GET.get("weeks", "3" if scale == "day" else "12") or 12), 1), 52)
+    default_weeks = 3 if scale == "day" else 12
+    raw_weeks = request.GET.get("weeks", "")
+    weeks = min(max(int(raw_weeks) if raw_weeks.isdigit() else default_weeks, 1), 52)
     last = first + timedelta(days=7 * weeks - 1)
     load, resources = queries.resource_workload(
         request.user, access.organisation.pk, first, last, project_id

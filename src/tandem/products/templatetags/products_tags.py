@@ -47,7 +47,9 @@ def num(value: Any, digits: int = 2) -> str:
     if abs(number) >= 100:
         text = f"{number:,.0f}"
     else:
-        text = f"{number:,.{int(digits)}f}".rstrip("0").rstrip(".")
+        text = f"{number:,.{int(digits)}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
     if text == "-0":
         text = "0"
     return text.replace(",", "\u202f")
@@ -80,3 +82,16 @@ def health_label(value: str) -> str:
 def label(value: str) -> str:
     """in_progress → In progress."""
     return str(value or "").replace("_", " ").capitalize()
+
+
+@register.filter
+def rank_of(scored: Any, ranking: str) -> int | None:
+    """A scored item's rank by "rice" or "wsjf"."""
+    rank: int | None = scored.rank_by(ranking)
+    return rank
+
+
+@register.filter
+def split_csv(text: str) -> list[str]:
+    """ "a,b,c" → ["a", "b", "c"], for short fixed lists in templates."""
+    return [part.strip() for part in text.split(",")]

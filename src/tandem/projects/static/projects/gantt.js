@@ -1,17 +1,26 @@
 /* tandem — interactive Gantt chart (grid + SVG timeline).
  *
  * Plain ES2020 in one IIFE: no framework, no build step, no network besides the
- * element's own data-source / data-move-url / data-link-url.
+ * element's own URLs. The page is served with `script-src 'self'; style-src 'self'`, so
+ * this file never writes style attributes or evaluates strings: data-dependent positions
+ * go through SVG geometry attributes or the CSSOM (el.style.left = ...).
  *
- * The page is served with `script-src 'self'; style-src 'self'`, so this file never
- * writes style attributes or evaluates strings. Data-dependent positions go through
- * SVG geometry attributes or the CSSOM (el.style.left = ...), both allowed by CSP.
+ * Contract
+ *   <div data-gantt data-source=URL data-move-url=URL data-link-url=URL data-csrf=TOKEN>
+ *   - GET data-source (same-origin credentials) -> {project, can_edit, tasks, links}.
+ *   - Move:  POST data-move-url  task=<id>&start=<YYYY-MM-DD>&version=<version>
+ *     Link:  POST data-link-url  from=<id>&to=<id>&type=FS
+ *     as application/x-www-form-urlencoded with X-CSRFToken. 200 -> the full document
+ *     (re-rendered in place); 4xx -> {"detail", "code"}: detail goes to the status line.
+ *     A 409 or 412 on a move also re-fetches data-source (the usual cause is a stale version).
+ *   - After every render: data-rendered="<rows in the DOM>" on the element and a bubbling
+ *     `gantt:rendered` CustomEvent, detail {reason, rows, first, last, visible, total, ms};
+ *     reason is load | data | scroll | resize | zoom | toggle | fold | drag.
+ *   - window.TandemGantt = {init(element), initAll(root), instances}.
  *
- * Rows are virtual: only rows in or near the viewport exist in the DOM, while the
- * SVG and the grid keep the full height so the scrollbar is honest. Links are drawn
- * only when they touch (or cross) the rendered rows.
- *
- * Contract: see window.TandemGantt at the bottom and the project docs.
+ * Rows are virtual: only rows in or near the viewport exist in the DOM (plans of up to 150
+ * visible rows are rendered in full), while the SVG and the grid keep the full height.
+ * Links are drawn only when their row span touches the rendered rows.
  */
 (() => {
   "use strict";
@@ -47,7 +56,8 @@
     try { localStorage.setItem(key, JSON.stringify(value)); } catch { /* private mode: keep in memory only */ }
   }
 
-  // Builds an HTML element. Never accepts "style": CSP would reject it anyway.
+  // Builds an HTML element from plain attributes. Callers never pass "style" (CSP rejects
+  // style attributes); positions are set afterwards through el.style.
   function h(tag, attrs, ...kids) {
     const el = document.createElement(tag);
     for (const k in attrs) {
@@ -320,8 +330,9 @@
     applyDoc(doc) {
       this.renderStart = performance.now();
       const anchor = this.doc ? { day: this.dayAt(this.scroller.scrollLeft), offset: 0 } : null;
+      const reason = this.doc ? "data" : "load";
       this.setData(doc);
-      this.renderAll(anchor);
+      this.renderAll(reason, anchor);
     }
 
     setData(doc) {
@@ -438,7 +449,8 @@
     }
 
     // ---- rendering ----
-    renderAll(anchor) {
+    // `reason` ends up in the gantt:rendered event so tests can wait for the render they mean.
+    renderAll(reason, anchor) {
       if (this.renderStart == null) this.renderStart = performance.now();
       const auto = Math.round(clamp(this.el.clientWidth * 0.45, 300, 560));
       this.gridW = clamp(this.prefGridW ?? auto, 160, this.maxGridW());
@@ -458,11 +470,17 @@
       this.el.classList.toggle("gantt-show-baseline", this.showBaseline);
       this.el.classList.toggle("gantt-editable", this.canEdit);
       this.empty.hidden = this.tasks.length > 0;
-      this.renderScale();
-      this.renderBackground();
+      // The scale and background depend only on these; after a typical edit they are unchanged.
+      const key = [this.zoom, this.origin, this.end, H, this.todayDay, this.statusDay, this.deadlineDay].join();
+      if (key !== this.backKey) {
+        this.backKey = key;
+        this.renderScale();
+        this.renderBackground();
+      }
       if (anchor) this.scroller.scrollLeft = Math.max(0, this.xOf(anchor.day) - anchor.offset);
-      this.lastSize = `${this.scroller.clientWidth}x${this.scroller.clientHeight}`;
-      this.renderRows(true);
+      this.lastWidth = this.scroller.clientWidth;
+      this.lastSize = `${this.lastWidth}x${this.scroller.clientHeight}`;
+      this.renderRows(true, reason);
       this.renderMeta();
     }
 
@@ -538,7 +556,7 @@
     // Renders the rows in and near the viewport. While scrolling (no `force`) it keeps the
     // current window as long as a margin of rendered rows surrounds the viewport, and when
     // it must move, it only builds the rows scrolling in and drops the ones scrolling out.
-    renderRows(force) {
+    renderRows(force, reason = "scroll") {
       const n = this.visible.length, top = this.scroller.scrollTop;
       const v0 = Math.floor(top / ROW_H), v1 = Math.min(n - 1, Math.ceil((top + this.bodyHeight()) / ROW_H));
       const old = this.range;
@@ -576,7 +594,7 @@
       const ms = performance.now() - started;
       this.renderStart = null;
       this.el.dispatchEvent(new CustomEvent("gantt:rendered", { bubbles: true,
-        detail: { rows: count, first, last, visible: n, total: this.tasks.length, ms } }));
+        detail: { reason, rows: count, first, last, visible: n, total: this.tasks.length, ms } }));
     }
 
     // Builds row i (grid row, bar, baseline, deadline) into `out` and remembers its nodes.
@@ -743,14 +761,14 @@
       this.zoom = zoom;
       this.savePrefs();
       for (const b of this.zoomBtns) b.setAttribute("aria-pressed", String(b.dataset.zoom === zoom));
-      if (this.doc) this.renderAll(day == null ? null : { day, offset });
+      if (this.doc) this.renderAll("zoom", day == null ? null : { day, offset });
     }
 
     setToggle(prop, on) {
       this[prop] = on;
       (prop === "showCritical" ? this.critBtn : this.baseBtn).setAttribute("aria-pressed", String(on));
       this.savePrefs();
-      if (this.doc) this.renderAll();
+      if (this.doc) this.renderAll("toggle");
     }
 
     scrollToToday() {
@@ -783,8 +801,16 @@
       if (!this.doc || this.resizeRaf) return;
       this.resizeRaf = requestAnimationFrame(() => {
         this.resizeRaf = 0;
-        if (`${this.scroller.clientWidth}x${this.scroller.clientHeight}` === this.lastSize) return;
-        this.renderAll({ day: this.dayAt(this.scroller.scrollLeft), offset: 0 });
+        const [w, ht] = [this.scroller.clientWidth, this.scroller.clientHeight];
+        if (`${w}x${ht}` === this.lastSize) return;
+        // A height-only change (e.g. the footer wrapping a long message) while the rows overflow
+        // the viewport changes no geometry: only the row window may need to grow.
+        if (w === this.lastWidth && this.visible.length * ROW_H >= this.bodyHeight() && this.height === this.visible.length * ROW_H) {
+          this.lastSize = `${w}x${ht}`;
+          this.renderRows(false, "resize");
+          return;
+        }
+        this.renderAll("resize", { day: this.dayAt(this.scroller.scrollLeft), offset: 0 });
       });
     }
 
@@ -800,7 +826,7 @@
     setGridWidth(w) {
       this.prefGridW = clamp(w, 220, 900);
       this.savePrefs();
-      if (this.doc) this.renderAll({ day: this.dayAt(this.scroller.scrollLeft), offset: 0 });
+      if (this.doc) this.renderAll("resize", { day: this.dayAt(this.scroller.scrollLeft), offset: 0 });
     }
 
     onSplitterDown(e) {
@@ -842,7 +868,7 @@
       else this.folded.add(t.key);
       writeJSON(FOLD_KEY + this.projectKey, [...this.folded]);
       this.computeVisible();
-      this.renderAll();
+      this.renderAll("fold");
       // The row was rebuilt: put keyboard focus back on its toggle.
       const btn = this.rowsEl.querySelector(`.gantt-row[data-task-id="${CSS.escape(t.key)}"] .gantt-fold`);
       if (btn) btn.focus({ preventScroll: true });
@@ -965,7 +991,7 @@
       this.drag = null;
       this.linkDrag = null;
       this.endGesture();
-      this.renderRows(true);
+      this.renderRows(true, "drag");
     }
 
     endGesture() {
@@ -1048,7 +1074,7 @@
       this.endGesture();
       this.drag = d.moved && d.days !== 0 ? d : null;
       if (!d.moved) return; // a plain click
-      if (!this.drag) { this.renderRows(true); return; } // dragged back to where it started
+      if (!this.drag) { this.renderRows(true, "drag"); return; } // dragged back to where it started
       d.saving = true;
       this.busy = true;
       this.barEl(d.key)?.classList.add("gantt-saving");
@@ -1064,7 +1090,7 @@
       } else {
         this.snapBack(d.key);
         this.setStatus(res.detail, "error");
-        if (res.status === 409) this.load({ quiet: true }); // stale version: fetch the current plan
+        if (res.status === 409 || res.status === 412) this.load({ quiet: true }); // stale version: fetch the current plan
       }
     }
 
@@ -1078,7 +1104,7 @@
         g.style.transform = "translate(0px, 0px)";
       }
       this.renderLinks();
-      setTimeout(() => { if (!this.drag && !this.linkDrag) this.renderRows(true); }, 220);
+      setTimeout(() => { if (!this.drag && !this.linkDrag) this.renderRows(true, "drag"); }, 220);
     }
 
     // ---- drawing a link ----
@@ -1125,7 +1151,7 @@
       this.stopAutoScroll();
       this.hideTip();
       this.el.classList.remove("gantt-is-linking");
-      if (!L.target) { this.linkDrag = null; this.endGesture(); this.renderRows(true); return; }
+      if (!L.target) { this.linkDrag = null; this.endGesture(); this.renderRows(true, "drag"); return; }
       this.busy = true;
       this.band.classList.add("gantt-saving");
       this.setStatus(`Linking “${L.from.name}” → “${L.target.name}”…`);
@@ -1137,7 +1163,7 @@
         await this.refresh(res.doc);
         this.setStatus(`Linked “${L.from.name}” → “${L.target.name}” (finish-to-start).`, "ok");
       } else {
-        this.renderRows(true);
+        this.renderRows(true, "drag");
         this.setStatus(res.detail, "error");
       }
     }
