@@ -393,3 +393,15 @@ def test_a_bulk_update_of_a_task_of_another_project_is_not_found(
         )
     assert row_counts() == before
     assert stored(theirs).name == theirs.name
+
+
+def test_a_task_inserted_at_a_position_comes_before_the_siblings_there(  # type: ignore[no-untyped-def]
+    make_project, make_task
+) -> None:
+    from tandem.projects.queries import task_rows
+
+    project = make_project()
+    make_task(project, name="first")
+    make_task(project, name="second")
+    make_task(project, name="inserted", position=1)
+    assert [r.task.name for r in task_rows(project)] == ["first", "inserted", "second"]

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from tandem.accounts.access import Access
@@ -229,6 +229,17 @@ def _next_position(project: Project, parent_id: int | None) -> int:
     return (last["m"] if last["m"] is not None else -1) + 1
 
 
+def _make_room(
+    project: Project, parent_id: int | None, position: int, moving: int | None = None
+) -> None:
+    """Shift the siblings at ``position`` and after one place down, so a task inserted or
+    moved there comes before them."""
+    siblings = Task.objects.filter(project=project, parent_id=parent_id, position__gte=position)
+    if moving is not None:
+        siblings = siblings.exclude(pk=moving)
+    siblings.update(position=F("position") + 1)
+
+
 def _new_task(project: Project, fields: dict[str, Any]) -> Task:
     cleaned = _clean_task_fields(project, None, fields)
     if "name" not in cleaned:
@@ -236,6 +247,8 @@ def _new_task(project: Project, fields: dict[str, Any]) -> Task:
     task = Task(project=project, **cleaned)
     if "position" not in cleaned:
         task.position = _next_position(project, task.parent_id)
+    else:
+        _make_room(project, task.parent_id, task.position)
     if "status" not in cleaned:
         first = project.columns.order_by("position").first()
         task.status = first.key if first else "todo"
@@ -387,6 +400,8 @@ def _apply(access: Access, project: Project, task: Task, changes: dict[str, Any]
     _sync_progress(project, task, changed)
     if "parent_id" in changed and "position" not in cleaned:
         task.position = _next_position(project, task.parent_id)
+    elif "position" in changed or ("parent_id" in changed and "position" in cleaned):
+        _make_room(project, task.parent_id, task.position, task.pk)
     bump(task)
     task.save()
     return changed
