@@ -77,8 +77,9 @@ def _clean_name(value: str, field: str, limit: int) -> str:
 
 def _clean_time_zone(name: str) -> str:
     try:
+        # A folder name such as "Europe" is not a zone but may open as a directory.
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise Invalid(
             f"'{name}' is not an IANA time zone (for example Europe/Berlin).", field="time_zone"
         ) from None

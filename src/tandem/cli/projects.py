@@ -52,8 +52,8 @@ def list_projects(
                 str(project.start),
                 project.finish.date().isoformat() if project.finish else "—",
                 str(project.deadline or "—"),
-                str(project.task_count),
-                str(project.late_count) if project.late_count else "",
+                str(getattr(project, "task_count", "")),
+                str(getattr(project, "late_count", "") or ""),
             )
     Console().print(table)
 

@@ -3,9 +3,10 @@ exceeds its capacity (over-allocation)."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -59,8 +60,8 @@ class Workload:
 
 def workload(
     bookings: Iterable[Booking],
-    capacity: dict[Hashable, float],
-    calendars: dict[Hashable, WorkCalendar],
+    capacity: Mapping[Any, float],
+    calendars: Mapping[Any, WorkCalendar],
     first_day: date,
     last_day: date,
 ) -> Workload:

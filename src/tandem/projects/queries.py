@@ -93,11 +93,11 @@ def task_rows(project: Project, tasks: Iterable[Task] | None = None) -> list[Row
         "task_id", "resource__name"
     ):
         names.setdefault(task_id, []).append(name)
-    by_id = {t.pk: t for t in tasks}
+    by_id: dict[Any, Task] = {t.pk: t for t in tasks}
     now = timezone.now()
     rows = []
-    for task_id, place in numbers.items():
-        task = by_id[task_id]  # type: ignore[index]
+    for key, place in numbers.items():
+        task = by_id[key]
         overdue, at_risk = _flags(task, now)
         rows.append(Row(task, place, ", ".join(sorted(names.get(task.pk, []))), overdue, at_risk))
     return rows

@@ -137,7 +137,9 @@ def create_project(
             raise Invalid("A project key is letters and digits, such as APP or MOB2.", field="key")
         if Project.objects.filter(organisation_id=organisation_id, key=key).exists():
             raise Conflict(f"The key {key} is taken.", field="key", code="project.key_taken")
-    relations = {k: cleaned.pop(k) for k in ("team_ids", "roadmap_item_ids") if k in cleaned}
+    relations: dict[str, Any] = {
+        k: cleaned.pop(k) for k in ("team_ids", "roadmap_item_ids") if k in cleaned
+    }
     if "manager_id" not in cleaned and access.user is not None:
         cleaned["manager_id"] = access.user.pk
     project = Project.objects.create(

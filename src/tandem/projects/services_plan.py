@@ -308,7 +308,7 @@ def unassign(actor: Actor, assignment_id: int) -> None:
 def _clean_week(week: Any) -> list[Any]:
     if not isinstance(week, list) or len(week) != 7:
         raise Invalid("A week has seven days, Monday first.", field="week")
-    days = []
+    days: list[list[list[int]] | None] = []
     for day in week:
         if day is None:
             days.append(None)
@@ -354,7 +354,8 @@ def create_calendar(
     for item in exceptions:
         first = clean.day(item.get("first_day"), "first_day")
         last = clean.day(item.get("last_day") or item.get("first_day"), "last_day")
-        if last < first:  # type: ignore[operator]
+        assert first is not None and last is not None  # required above
+        if last < first:
             raise Invalid("An exception ends before it begins.", field="last_day")
         hours = _clean_week([item.get("hours") or []] * 7)[0]
         CalendarException.objects.create(

@@ -344,7 +344,7 @@ def create_tasks(
     known = set(Link.objects.filter(project=project).values_list("predecessor_id", "successor_id"))
     new_links = []
     for n, row in enumerate(links, start=1):
-        ends = []
+        ends: list[Any] = []
         for end in ("from", "to"):
             key = str(row.get(end))
             ends.append(batch[refs[key]][0].pk if key in refs else row.get(end))

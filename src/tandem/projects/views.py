@@ -20,8 +20,8 @@ from tandem.errors import DomainError
 from tandem.projects import queries, services, services_plan
 from tandem.projects.forms import BaselineForm, ProjectForm, ProjectSettingsForm
 from tandem.projects.models import Project
-from tandem.web.forms import show_refusal
-from tandem.web.pages import organisation_page
+from tandem.web.forms import set_choices, show_refusal
+from tandem.web.pages import organisation_page, signed_in
 
 
 def _minor(amount: Decimal | None) -> int | None:
@@ -29,7 +29,7 @@ def _minor(amount: Decimal | None) -> int | None:
 
 
 def _member_choices(request: HttpRequest, access: Access) -> list[tuple[Any, str]]:
-    members = list_members(request.user, access.organisation.pk)  # type: ignore[arg-type]
+    members = list_members(signed_in(request), access.organisation.pk)
     return [("", "—")] + [(m.user_id, m.user.display_name) for m in members]
 
 
@@ -47,7 +47,7 @@ def _roadmap_choices(access: Access) -> list[tuple[int, str]]:
 
 def project_page(request: HttpRequest, access: Access, project_id: int) -> Project:
     """The project of a page under /o/<org>/projects/<id>/, within the organisation."""
-    project = queries.get_project(request.user, project_id)  # type: ignore[arg-type]
+    project = queries.get_project(signed_in(request), project_id)
     if project.organisation_id != access.organisation.pk:
         from tandem.errors import NotFound
 
@@ -87,10 +87,12 @@ def tabs(access: Access, project: Project, current: str) -> dict[str, Any]:
 @organisation_page()
 def project_list(request: HttpRequest, access: Access) -> HttpResponse:
     """Every project of the organisation with its dates, progress and flags."""
-    health = {h.project.pk: h for h in queries.dashboard(request.user, access.organisation.pk)}  # type: ignore[arg-type]
+    health = {
+        h.project.pk: h for h in queries.dashboard(signed_in(request), access.organisation.pk)
+    }
     projects = list(
-        queries.list_projects(request.user, access.organisation.pk).order_by("status", "name")
-    )  # type: ignore[arg-type]
+        queries.list_projects(signed_in(request), access.organisation.pk).order_by("status", "name")
+    )
     rows = [{"project": p, "health": health.get(p.pk)} for p in projects]
     return render(
         request,
@@ -103,12 +105,12 @@ def project_list(request: HttpRequest, access: Access) -> HttpResponse:
 @organisation_page(Permission.EDIT_PLAN)
 def project_create(request: HttpRequest, access: Access) -> HttpResponse:
     """A new project, empty or from a template such as the product stage gates."""
-    services_plan.ensure_standard_templates(request.user, access.organisation.pk)  # type: ignore[arg-type]
-    form = ProjectForm(request.POST or None, initial={"manager": request.user.pk})
-    templates = queries.list_templates(request.user, access.organisation.pk)  # type: ignore[arg-type]
-    form.fields["template"].choices = [("", "Empty project")] + [(t.pk, t.name) for t in templates]
-    form.fields["manager"].choices = _member_choices(request, access)
-    form.fields["roadmap_items"].choices = _roadmap_choices(access)
+    services_plan.ensure_standard_templates(signed_in(request), access.organisation.pk)
+    form = ProjectForm(request.POST or None, initial={"manager": signed_in(request).pk})
+    templates = queries.list_templates(signed_in(request), access.organisation.pk)
+    set_choices(form, "template", [("", "Empty project")] + [(t.pk, t.name) for t in templates])
+    set_choices(form, "manager", _member_choices(request, access))
+    set_choices(form, "roadmap_items", _roadmap_choices(access))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -126,19 +128,19 @@ def project_create(request: HttpRequest, access: Access) -> HttpResponse:
         try:
             if data["template"]:
                 project = services_plan.create_project_from_template(
-                    request.user,
+                    signed_in(request),
                     data["template"],
                     name=data["name"],
                     start=data["start"],
-                    **fields,  # type: ignore[arg-type]
+                    **fields,
                 )
             else:
                 project = services.create_project(
-                    request.user,
+                    signed_in(request),
                     access.organisation.pk,
                     name=data["name"],
                     start=data["start"],
-                    **fields,  # type: ignore[arg-type]
+                    **fields,
                 )
         except DomainError as error:
             status = show_refusal(form, error)
@@ -171,11 +173,11 @@ def overview(request: HttpRequest, access: Access, project_id: int) -> HttpRespo
     health = next(
         (
             h
-            for h in queries.dashboard(request.user, access.organisation.pk)
+            for h in queries.dashboard(signed_in(request), access.organisation.pk)
             if h.project.pk == project.pk
         ),
         None,
-    )  # type: ignore[arg-type]
+    )
     return render(
         request,
         "projects/overview.html",
@@ -218,8 +220,8 @@ def project_settings(request: HttpRequest, access: Access, project_id: int) -> H
         "version": project.version,
     }
     form = ProjectSettingsForm(request.POST or None, initial=initial)
-    form.fields["manager"].choices = _member_choices(request, access)
-    form.fields["roadmap_items"].choices = _roadmap_choices(access)
+    set_choices(form, "manager", _member_choices(request, access))
+    set_choices(form, "roadmap_items", _roadmap_choices(access))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -228,7 +230,7 @@ def project_settings(request: HttpRequest, access: Access, project_id: int) -> H
         data["roadmap_item_ids"] = data.pop("roadmap_items")
         data["budget"] = _minor(data["budget"])
         try:
-            services.update_project(request.user, project.pk, version=version, **data)  # type: ignore[arg-type]
+            services.update_project(signed_in(request), project.pk, version=version, **data)
         except DomainError as error:
             status = show_refusal(form, error)
         else:
@@ -258,7 +260,8 @@ def baselines(request: HttpRequest, access: Access, project_id: int) -> HttpResp
     chosen = next(
         (b for b in saved if str(b.pk) == request.GET.get("baseline")), saved[0] if saved else None
     )
-    per_task, total = ({}, None)
+    per_task: dict[int, queries.Variance] = {}
+    total = None
     if chosen is not None:
         per_task, total = queries.baseline_variance(
             project, chosen, services_plan.planned_costs(project)
@@ -287,8 +290,8 @@ def save_baseline(request: HttpRequest, access: Access, project_id: int) -> Http
     if form.is_valid():
         try:
             baseline = services_plan.save_baseline(
-                request.user, project.pk, name=form.cleaned_data["name"]
-            )  # type: ignore[arg-type]
+                signed_in(request), project.pk, name=form.cleaned_data["name"]
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -22,8 +22,8 @@ from tandem.projects.forms import AssignForm, QuickTaskForm, TaskEditForm
 from tandem.projects.models import Task
 from tandem.projects.views import project_page, tabs
 from tandem.web.errors import status_for
-from tandem.web.forms import show_refusal
-from tandem.web.pages import organisation_page
+from tandem.web.forms import set_choices, show_refusal
+from tandem.web.pages import organisation_page, signed_in
 
 MINUTES_PER_DAY = 480
 
@@ -74,7 +74,7 @@ def gantt_move(request: HttpRequest, access: Access, project_id: int) -> JsonRes
     if not Task.objects.filter(pk=task_id, project=project).exists():
         return _refusal(Invalid("That task is not in this project.", field="task"))
     try:
-        services_tasks.move_task(request.user, task_id, start=day, version=version)  # type: ignore[arg-type]
+        services_tasks.move_task(signed_in(request), task_id, start=day, version=version)
     except DomainError as error:
         return _refusal(error)
     return _document(request, access, project_id)
@@ -91,10 +91,10 @@ def gantt_link(request: HttpRequest, access: Access, project_id: int) -> JsonRes
         return _refusal(Invalid("Send the two tasks to link as from and to.", field="to"))
     try:
         services_tasks.add_link(
-            request.user,
+            signed_in(request),
             project.pk,
             predecessor_id=predecessor,
-            successor_id=successor,  # type: ignore[arg-type]
+            successor_id=successor,
             type=request.POST.get("type", "FS"),
         )
     except DomainError as error:
@@ -120,10 +120,12 @@ def tasks(request: HttpRequest, access: Access, project_id: int) -> HttpResponse
     project = project_page(request, access, project_id)
     rows = queries.task_rows(project)
     form = QuickTaskForm(request.POST or None)
-    form.fields["parent"].choices = _parent_choices([r for r in rows if not r.milestone])
-    form.fields["after"].choices = [("", "— nothing —")] + [
-        (r.task.pk, f"{r.outline.number} {r.task.name}") for r in rows
-    ]
+    set_choices(form, "parent", _parent_choices([r for r in rows if not r.milestone]))
+    set_choices(
+        form,
+        "after",
+        [("", "— nothing —")] + [(r.task.pk, f"{r.outline.number} {r.task.name}") for r in rows],
+    )
     status = 200
     if request.method == "POST":
         access.require(Permission.EDIT_PLAN)
@@ -131,16 +133,19 @@ def tasks(request: HttpRequest, access: Access, project_id: int) -> HttpResponse
             data = form.cleaned_data
             try:
                 task = services_tasks.create_task(
-                    request.user,
+                    signed_in(request),
                     project.pk,
-                    name=data["name"],  # type: ignore[arg-type]
+                    name=data["name"],
                     duration=_minutes(data["duration_days"]),
                     parent_id=data["parent"],
                 )
                 if data["after"]:
                     services_tasks.add_link(
-                        request.user, project.pk, predecessor_id=data["after"], successor_id=task.pk
-                    )  # type: ignore[arg-type]
+                        signed_in(request),
+                        project.pk,
+                        predecessor_id=data["after"],
+                        successor_id=task.pk,
+                    )
             except DomainError as error:
                 status = show_refusal(form, error)
             else:
@@ -153,7 +158,7 @@ def tasks(request: HttpRequest, access: Access, project_id: int) -> HttpResponse
                 )
         else:
             status = 422
-    resources = list(queries.list_resources(request.user, access.organisation.pk))  # type: ignore[arg-type]
+    resources = list(queries.list_resources(signed_in(request), access.organisation.pk))
     return render(
         request,
         "projects/tasks.html",
@@ -197,8 +202,8 @@ def task_row(request: HttpRequest, access: Access, project_id: int, task_id: int
         "version": task.version,
     }
     form = TaskEditForm(request.POST or None, initial=initial)
-    form.fields["parent"].choices = _parent_choices(
-        [r for r in rows if not r.milestone], exclude=task.pk
+    set_choices(
+        form, "parent", _parent_choices([r for r in rows if not r.milestone], exclude=task.pk)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -216,8 +221,8 @@ def task_row(request: HttpRequest, access: Access, project_id: int, task_id: int
         changes = {k: v for k, v in changes.items() if current.get(k, initial.get(k)) != v}
         try:
             task = services_tasks.update_task(
-                request.user, task.pk, version=data["version"], **changes
-            )  # type: ignore[arg-type]
+                signed_in(request), task.pk, version=data["version"], **changes
+            )
         except DomainError as error:
             status = show_refusal(form, error)
             return render(
@@ -249,7 +254,7 @@ def task_delete(
     project = project_page(request, access, project_id)
     if Task.objects.filter(pk=task_id, project=project).exists():
         try:
-            services_tasks.delete_task(request.user, task_id)  # type: ignore[arg-type]
+            services_tasks.delete_task(signed_in(request), task_id)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -269,17 +274,22 @@ def task_assign(
     """Put a resource on a task."""
     project = project_page(request, access, project_id)
     form = AssignForm(request.POST)
-    form.fields["resource"].choices = [
-        (r.pk, r.name) for r in queries.list_resources(request.user, access.organisation.pk)
-    ]  # type: ignore[arg-type]
+    set_choices(
+        form,
+        "resource",
+        [
+            (r.pk, r.name)
+            for r in queries.list_resources(signed_in(request), access.organisation.pk)
+        ],
+    )
     if form.is_valid() and Task.objects.filter(pk=task_id, project=project).exists():
         try:
             services_plan.assign(
-                request.user,
+                signed_in(request),
                 task_id,
                 resource_id=form.cleaned_data["resource"],
                 units=form.cleaned_data["units"],
-            )  # type: ignore[arg-type]
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -23,8 +23,8 @@ from tandem.projects.forms import ResourceForm
 from tandem.projects.models import Task
 from tandem.projects.views import project_page, tabs
 from tandem.web.errors import status_for
-from tandem.web.forms import show_refusal
-from tandem.web.pages import organisation_page
+from tandem.web.forms import set_choices, show_refusal
+from tandem.web.pages import organisation_page, signed_in
 
 
 @require_GET
@@ -33,7 +33,7 @@ def board(request: HttpRequest, access: Access, project_id: int) -> HttpResponse
     """Tasks as cards in the project's status columns; drag a card to change its status."""
     project = project_page(request, access, project_id)
     rows = [r for r in queries.task_rows(project) if not r.summary]
-    columns = []
+    columns: list[dict[str, Any]] = []
     for column in project.columns.all():
         cards = [r for r in rows if r.task.status == column.key]
         columns.append({"column": column, "cards": cards})
@@ -65,9 +65,9 @@ def board_move(request: HttpRequest, access: Access, project_id: int) -> JsonRes
         )
     try:
         task = services_tasks.update_task(
-            request.user,
+            signed_in(request),
             task.pk,
-            version=int(request.POST.get("version") or 0),  # type: ignore[arg-type]
+            version=int(request.POST.get("version") or 0),
             status=request.POST.get("status", ""),
         )
     except (DomainError, ValueError) as error:
@@ -108,8 +108,8 @@ def _workload_context(
     weeks = min(max(int(raw_weeks) if raw_weeks.isdigit() else default_weeks, 1), 52)
     last = first + timedelta(days=7 * weeks - 1)
     load, resources = queries.resource_workload(
-        request.user, access.organisation.pk, first, last, project_id
-    )  # type: ignore[arg-type]
+        signed_in(request), access.organisation.pk, first, last, project_id
+    )
     days = load.days
     step = 1 if scale == "day" else 7
     headers = [days[i] for i in range(0, len(days), step)]
@@ -126,7 +126,11 @@ def _workload_context(
             utilisation = float(booked[working].sum() / capacity[working].sum())
             over = int(load.over[r, i : i + step].sum())
             tasks = sorted(
-                {t for d in range(i, min(i + step, len(days))) for t in load.tasks.get((r, d), [])}
+                {
+                    str(t)
+                    for d in range(i, min(i + step, len(days)))
+                    for t in load.tasks.get((r, d), [])
+                }
             )
             cells.append(
                 {
@@ -144,14 +148,14 @@ def _workload_context(
                 "over_days": int(load.over[r].sum()),
             }
         )
-    over = load.over_allocations()
+    overs = load.over_allocations()
     return {
         "scale": scale,
         "headers": headers,
         "rows": rows,
         "over": [
             (resources[r].name, day, booked, capacity, tasks)
-            for r, day, booked, capacity, tasks in over[:200]
+            for r, day, booked, capacity, tasks in overs[:200]
         ],
         "first": first,
         "weeks": weeks,
@@ -183,7 +187,7 @@ def project_workload(request: HttpRequest, access: Access, project_id: int) -> H
 @organisation_page()
 def my_work(request: HttpRequest, access: Access) -> HttpResponse:
     """Your unfinished tasks across projects: overdue and at-risk first."""
-    rows = queries.my_work(request.user, access.organisation.pk)  # type: ignore[arg-type]
+    rows = queries.my_work(signed_in(request), access.organisation.pk)
     rows.sort(
         key=lambda r: (not r.overdue, not r.at_risk, r.task.start or r.task.project.created_at)
     )
@@ -194,7 +198,7 @@ def my_work(request: HttpRequest, access: Access) -> HttpResponse:
 @organisation_page()
 def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
     """Every open project's progress, finish against deadline and flagged tasks."""
-    health = queries.dashboard(request.user, access.organisation.pk)  # type: ignore[arg-type]
+    health = queries.dashboard(signed_in(request), access.organisation.pk)
     flagged = []
     for item in health:
         rows = queries.task_rows(item.project)
@@ -207,8 +211,8 @@ def dashboard(request: HttpRequest, access: Access) -> HttpResponse:
 def resources(request: HttpRequest, access: Access) -> HttpResponse:
     """People, equipment and facilities that can be assigned, with capacity and rate."""
     form = ResourceForm(request.POST or None)
-    members = list_members(request.user, access.organisation.pk)  # type: ignore[arg-type]
-    form.fields["user"].choices = [("", "—")] + [(m.user_id, m.user.display_name) for m in members]
+    members = list_members(signed_in(request), access.organisation.pk)
+    set_choices(form, "user", [("", "—")] + [(m.user_id, m.user.display_name) for m in members])
     status = 200
     if request.method == "POST":
         access.require(Permission.EDIT_PLAN)
@@ -216,10 +220,10 @@ def resources(request: HttpRequest, access: Access) -> HttpResponse:
             data = form.cleaned_data
             try:
                 services_plan.create_resource(
-                    request.user,
+                    signed_in(request),
                     access.organisation.pk,
                     name=data["name"],
-                    kind=data["kind"],  # type: ignore[arg-type]
+                    kind=data["kind"],
                     user_id=data["user"],
                     capacity=data["capacity"],
                     cost_rate=int((data["cost_rate"] or Decimal(0)) * 100),
@@ -237,7 +241,7 @@ def resources(request: HttpRequest, access: Access) -> HttpResponse:
         request,
         "projects/resources.html",
         {
-            "resources": queries.list_resources(request.user, access.organisation.pk),  # type: ignore[arg-type]
+            "resources": queries.list_resources(signed_in(request), access.organisation.pk),
             "form": form,
             "can_edit": access.can(Permission.EDIT_PLAN),
             "show_rates": access.can(Permission.VIEW_COST_RATES),
@@ -254,19 +258,18 @@ def board_columns(request: HttpRequest, access: Access, project_id: int) -> Http
     try:
         if request.POST.get("remove"):
             column = project.columns.filter(pk=request.POST["remove"]).first()
-            others = project.columns.exclude(pk=column.pk if column else None)
-            target = others.first()
+            target = project.columns.exclude(pk=column.pk).first() if column else None
             if column is None or target is None:
                 raise Invalid("A board keeps at least one column.", field="remove")
-            services.remove_column(request.user, column.pk, move_to=target.key)  # type: ignore[arg-type]
+            services.remove_column(signed_in(request), column.pk, move_to=target.key)
             messages.success(
                 request, f"Removed the column {column.name}; its tasks moved to {target.name}."
             )
         else:
             column = services.add_column(
-                request.user,
+                signed_in(request),
                 project.pk,
-                name=request.POST.get("name", ""),  # type: ignore[arg-type]
+                name=request.POST.get("name", ""),
                 category=request.POST.get("category", "in_progress"),
             )
             messages.success(request, f"Added the column {column.name}.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from tandem.errors import DomainError
@@ -25,3 +27,10 @@ def show_refusal(form: forms.Form, error: DomainError) -> int:
         field = None
     form.add_error(field, error.message)
     return status_for(error)
+
+
+def set_choices(form: forms.Form, name: str, choices: Any) -> None:
+    """Give a choice field its options at request time (they depend on the organisation)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), f"{name} is not a choice field"
+    field.choices = choices

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from tandem.accounts.access import Access, access_organisation_by_slug
+from tandem.accounts.models import User
 from tandem.core.permissions import Permission
 
 SESSION_ORGANISATION = "organisation"
@@ -40,6 +41,13 @@ def organisation_page(
         return wrapped
 
     return decorator
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The signed-in user of a page request (every page but sign-in requires one)."""
+    user = request.user
+    assert isinstance(user, User), "LoginRequiredMiddleware lets no anonymous request through"
+    return user
 
 
 def current_access(request: HttpRequest) -> Access | None:

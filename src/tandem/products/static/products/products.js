@@ -51,7 +51,8 @@
         tension: 0.25,
         pointRadius: data.points.length > 60 ? 0 : 2.5,
         pointHoverRadius: 4,
-        borderWidth: 2
+        borderWidth: 2,
+        clip: false
       },
       {
         label: "Target " + number(data.target) + unit,
@@ -71,7 +72,8 @@
         backgroundColor: COLORS.target,
         pointStyle: "rectRot",
         pointRadius: 6,
-        showLine: false
+        showLine: false,
+        clip: false
       });
     }
     if (data.trend) {
@@ -91,6 +93,7 @@
       options: {
         animation: false,
         maintainAspectRatio: false,
+        layout: { padding: { left: 4, right: 12 } },
         interaction: { mode: "nearest", intersect: false },
         scales: {
           x: {
