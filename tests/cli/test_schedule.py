@@ -96,11 +96,34 @@ def test_bad_input_gives_one_line_and_exit_code_2(
     assert result.stdout == ""
 
 
-def test_a_missing_file_and_level_are_refused_clearly(network: Path) -> None:
+def test_a_missing_file_is_refused_clearly() -> None:
     missing = tandem("/nonexistent/plan.json")
-    assert missing.returncode == 2 and "no such file" in missing.stderr
-    level = tandem(str(network), "--level")
-    assert level.returncode == 2 and "not available yet" in level.stderr
+    assert missing.returncode == 2
+    assert "no such file" in missing.stderr
+
+
+def test_level_prints_levelled_dates_the_makespan_and_the_bound() -> None:
+    result = tandem(
+        str(PSPLIB / "j30" / "j301_1.sm"), "--level", "--time-limit", "3", "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    # j301_1's proven optimum (solutions/j30opt.sm) is 43; the critical path alone gives 38.
+    assert (out["makespan"], out["lower_bound"], out["optimal"]) == (43, 43, True)
+    assert set(out["tasks"]) == {str(i) for i in range(1, 33)}
+    assert out["tasks"]["2"]["finish"] - out["tasks"]["2"]["start"] == 8
+    assert max(t["finish"] for t in out["tasks"].values()) == 43
+
+
+def test_level_refuses_dated_networks_and_bad_limits(tmp_path: Path) -> None:
+    dated = tmp_path / "dated.json"
+    dated.write_text(json.dumps({"start": "2027-01-04", "tasks": [{"id": "A", "duration": 60}]}))
+    refused = tandem(str(dated), "--level")
+    assert refused.returncode == 2
+    assert "plain units" in refused.stderr
+    bad = tandem(str(PSPLIB / "j30" / "j301_1.sm"), "--level", "--time-limit", "0")
+    assert bad.returncode == 2
+    assert "--time-limit must be positive" in bad.stderr
 
 
 def test_schedule_imports_no_web_framework(network: Path) -> None:

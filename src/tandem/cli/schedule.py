@@ -85,8 +85,18 @@ def _table(project: Any, result: Any) -> None:
         title=f"finish {_value(result.finish)} · critical path: {len(critical)} tasks",
         title_justify="left",
     )
-    for column in ("task", "name", "duration", "early start", "early finish", "late start",
-                   "late finish", "total float", "free float", ""):  # fmt: skip
+    for column in (
+        "task",
+        "name",
+        "duration",
+        "early start",
+        "early finish",
+        "late start",
+        "late finish",
+        "total float",
+        "free float",
+        "",
+    ):
         table.add_column(column, justify="right" if "float" in column else "left")
     for tid in [*critical, *rest]:
         row = result.tasks[tid]
@@ -95,12 +105,67 @@ def _table(project: Any, result: Any) -> None:
         if row.deadline_missed:
             mark = (mark + " deadline missed").strip()
         table.add_row(
-            tid, task.name, "" if row.summary else str(_value(task.duration)),
-            *(str(_value(getattr(row, f))) for f in (
-                "early_start", "early_finish", "late_start", "late_finish",
-                "total_float", "free_float")),
-            mark, style="bold red" if row.critical else None,
-        )  # fmt: skip
+            tid,
+            task.name,
+            "" if row.summary else str(_value(task.duration)),
+            *(
+                str(_value(getattr(row, f)))
+                for f in (
+                    "early_start",
+                    "early_finish",
+                    "late_start",
+                    "late_finish",
+                    "total_float",
+                    "free_float",
+                )
+            ),
+            mark,
+            style="bold red" if row.critical else None,
+        )
+    Console().print(table)
+
+
+def _level(project: Any, output: OutputFormat, time_limit: float) -> None:
+    """Level the network's resources and print starts, finishes and the bound proved."""
+    from tandem.core.leveling import instance_of, level_best
+
+    if project.start is not None:
+        fail(
+            '--level works on networks in plain units (without "start"); dated projects '
+            "are levelled on their project page"
+        )
+    if time_limit <= 0:
+        fail("--time-limit must be positive")
+    inst = instance_of(project)
+    result = level_best(inst, time_limit=time_limit)
+    finish = result.start + inst.duration
+    document = {
+        "makespan": result.makespan,
+        "lower_bound": result.lower_bound,
+        "optimal": result.optimal,
+        "tasks": {
+            task_id: {"start": int(result.start[i]), "finish": int(finish[i])}
+            for i, task_id in enumerate(inst.ids)
+        },
+    }
+    if output is OutputFormat.json:
+        json.dump(document, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    title = f"levelled makespan {result.makespan} · lower bound {result.lower_bound} · " + (
+        "optimal" if result.optimal else f"within {result.makespan - result.lower_bound} of optimal"
+    )
+    table = Table(title=title, title_justify="left")
+    for column in ("task", "start", "finish", "resources"):
+        table.add_column(column)
+    names = {task.id: task for task in project.tasks}
+    for i in sorted(range(inst.size), key=lambda j: (int(result.start[j]), j)):
+        task = names[inst.ids[i]]
+        used = ", ".join(f"{r} {u:g}" for r, u in task.resources.items())
+        table.add_row(inst.ids[i], str(int(result.start[i])), str(int(finish[i])), used)
     Console().print(table)
 
 
@@ -113,9 +178,10 @@ def schedule(
     """Schedule a network: early and late dates, floats and the critical path."""
     from tandem.core.network import schedule_project
 
-    if level:
-        fail("--level (resource levelling) is not available yet; schedule without it")
     project = read_project(file)
+    if level:
+        _level(project, output, time_limit)
+        return
     result = schedule_project(project)
     if output is OutputFormat.json:
         json.dump(as_json(result), sys.stdout, indent=1)

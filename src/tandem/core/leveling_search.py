@@ -87,9 +87,7 @@ def genetic(prep: Prepared, budget: int, seed: int, deadline: float) -> tuple[np
         population.append((span, start, order))
     best_rule = min(range(4), key=lambda i: population[i][0])
     keys = prep.keys[("LFT", "MSLK", "MTS", "GRPW")[best_rule]]
-    np_seed = int(rng.integers(0, 2**31 - 1))
-    k.draw_order(keys, 1.0, prep.pred_ptr, prep.succ_ptr, prep.succ_to, True)  # warm the compiler
-    np.random.seed(np_seed)  # numba's generator follows NumPy's global seed in compiled code
+    k.seed(int(rng.integers(0, 2**31 - 1)))  # compiled code has its own generator
     while len(population) < POPULATION and generated + 3 <= budget:
         order = k.draw_order(keys, 1.0, prep.pred_ptr, prep.succ_ptr, prep.succ_to, False)
         span, start, order, used = _evaluate(prep, order, rank)

@@ -307,3 +307,9 @@ def sample(
             best_span = span
             best = s.copy()
     return best, generated
+
+
+@njit(cache=True)
+def seed(value):
+    """Seed the random generator of compiled code (separate from NumPy's in Python)."""
+    np.random.seed(value)
