@@ -91,8 +91,13 @@ def test_the_parallel_scheme_builds_feasible_schedules() -> None:
 
 
 @st.composite
-def instances(draw: st.DrawFn) -> Instance:
-    n = draw(st.integers(1, 6))
+def instances(
+    draw: st.DrawFn,
+    most: int = 6,
+    kinds: tuple[LinkType, ...] = tuple(LinkType),
+    lags: tuple[int, int] = (-2, 3),
+) -> Instance:
+    n = draw(st.integers(1, most))
     resources = draw(st.integers(1, 2))
     capacity = [draw(st.integers(1, 4)) for _ in range(resources)]
     durations = [draw(st.integers(0, 5)) for _ in range(n)]
@@ -107,13 +112,13 @@ def instances(draw: st.DrawFn) -> Instance:
             else (0, 0)
         )
         if a != b:
-            links.append((a, b, draw(st.sampled_from(list(LinkType))), draw(st.integers(-2, 3))))
+            links.append((a, b, draw(st.sampled_from(kinds)), draw(st.integers(*lags))))
     return Instance.create([str(i) for i in range(n)], durations, links, demand, capacity)
 
 
 def brute_force(inst: Instance) -> int:
-    """The shortest makespan over every precedence-feasible activity list (the serial scheme's
-    schedules include an optimal one for the makespan)."""
+    """The shortest makespan over every precedence-feasible activity list: with ordinary
+    precedences the serial scheme's schedules include an optimal one."""
     prep = Prepared(inst)
     best = None
     position = {}
@@ -131,8 +136,33 @@ def brute_force(inst: Instance) -> int:
     return best
 
 
+def exhaustive(inst: Instance) -> int:
+    """The shortest makespan over every vector of start times: the plain definition."""
+    horizon = int(inst.duration.sum() + np.abs(inst.lag).sum()) + 1
+    best = None
+    for starts in itertools.product(range(horizon), repeat=inst.size):
+        start = np.array(starts, dtype=np.int64)
+        span = int((start + inst.duration).max())
+        if (best is None or span < best) and feasible(inst, start):
+            best = span
+    assert best is not None
+    return best
+
+
+@settings(max_examples=40, deadline=None)
+@given(instances(most=3))
+def test_with_every_link_type_and_lead_the_solver_matches_exhaustive_search(inst: Instance) -> None:
+    optimum = exhaustive(inst)
+    quick = level_interactive(inst)
+    best = level_best(inst, time_limit=2, workers=1, seed=3)
+    assert feasible(inst, quick.start) and feasible(inst, best.start)
+    assert quick.makespan >= optimum
+    assert (best.makespan, best.optimal) == (optimum, True)
+    assert best.lower_bound <= optimum
+
+
 @settings(max_examples=60, deadline=None)
-@given(instances())
+@given(instances(kinds=(LinkType.FS, LinkType.SS), lags=(0, 3)))
 def test_schedules_are_feasible_and_the_solver_finds_the_optimum(inst: Instance) -> None:
     optimum = brute_force(inst)
     quick = level_interactive(inst)
@@ -164,3 +194,15 @@ def test_the_same_seed_gives_the_same_levelling() -> None:
     runs = [level_best(inst, time_limit=30, seed=7, use_solver=False) for _ in range(2)]
     assert np.array_equal(runs[0].start, runs[1].start)
     assert runs[0].schedules == runs[1].schedules
+
+
+def test_fixed_work_keeps_its_start_and_others_level_around_it() -> None:
+    # c is pinned at 2 and takes the only crane; a and b must go before or after it.
+    inst = Instance.create(
+        ["a", "b", "c"], [2, 2, 3], [], np.array([[1], [1], [1]]), [1], ["crane"],
+        fixed=[-1, -1, 2],
+    )  # fmt: skip
+    for result in (level_interactive(inst), level_best(inst, time_limit=2, workers=1)):
+        assert result.start[2] == 2
+        assert feasible(inst, result.start)
+    assert level_best(inst, time_limit=2, workers=1).makespan == 7

@@ -28,6 +28,7 @@ from tandem.core.cpm import LinkType, Network, PreparedNetwork
 from tandem.core.network import LagFormat, ProjectSpec
 from tandem.errors import Invalid
 
+Ints = Sequence[int] | np.ndarray
 RULES = ("LFT", "MSLK", "MTS", "GRPW")
 
 
@@ -44,18 +45,22 @@ class Instance:
     demand: np.ndarray  # int64 (n, K)
     capacity: np.ndarray  # int64 (K,)
     resources: list[str]
-    release: np.ndarray  # int64 (n,): earliest start of each activity (pins, status date)
+    release: np.ndarray  # int64 (n,): earliest start of each activity (status date)
+    fixed: np.ndarray  # int64 (n,): the start of an activity that must not move, else -1
+    priority: np.ndarray  # int64 (n,): 0-1000, higher levels first (MS Project's rule); 500
 
     @classmethod
     def create(
         cls,
         ids: Sequence[str],
-        duration: Sequence[int],
+        duration: Ints,
         links: Sequence[tuple[int, int, LinkType | int, int]],
         demand: np.ndarray,
-        capacity: Sequence[int],
+        capacity: Ints,
         resources: Sequence[str] | None = None,
-        release: Sequence[int] | None = None,
+        release: Ints | None = None,
+        fixed: Ints | None = None,
+        priority: Ints | None = None,
     ) -> Instance:
         """From links (from, to, type, lag); refuses demand above capacity and bad sizes."""
         n = len(ids)
@@ -92,6 +97,10 @@ class Instance:
             ids=list(ids), duration=d, link_from=frm, link_to=to, lag=ss, demand=demand,
             capacity=cap, resources=names,
             release=np.zeros(n, np.int64) if release is None else np.asarray(release, np.int64),
+            fixed=np.full(n, -1, np.int64) if fixed is None else np.asarray(fixed, np.int64),
+            priority=np.full(n, 500, np.int64)
+            if priority is None
+            else np.asarray(priority, np.int64),
         )  # fmt: skip
 
     @property
@@ -112,6 +121,8 @@ class Prepared:
             inst.lag.astype(np.float64),
         )  # fmt: skip
         network.start_bound[:] = inst.release
+        pinned = inst.fixed >= 0
+        network.fixed_start[pinned] = inst.fixed[pinned]  # fixed work stays where it is
         cpm = PreparedNetwork(network, inst.ids).schedule()  # refuses cycles, naming them
         self.early_start = np.round(cpm.early_start).astype(np.int64)
         self.late_start = np.round(cpm.late_start).astype(np.int64)
@@ -134,12 +145,20 @@ class Prepared:
         to_sorted = inst.link_to[order]
         self.back_lag = lag + inst.duration[to_sorted] - inst.duration[self.pred_from]
         self.horizon = int(
-            inst.duration.sum() + np.maximum(inst.lag, 0).sum() + inst.release.max(initial=0) + 2
+            inst.duration.sum()
+            + np.maximum(inst.lag, 0).sum()
+            + max(inst.release.max(initial=0), inst.fixed.max(initial=0))
+            + 2
         )
         self.keys = {rule: self._priority(rule) for rule in RULES}
 
     def _priority(self, rule: str) -> np.ndarray:
-        """Lower is better."""
+        """Lower is better. A task's own priority (0-1000) comes first, then the rule."""
+        keys = self._rule(rule)
+        spread = float(np.abs(keys).max(initial=0.0)) * 2 + 1
+        return keys + (1000 - self.inst.priority) * spread
+
+    def _rule(self, rule: str) -> np.ndarray:
         inst = self.inst
         if rule == "LFT":
             return self.late_finish.astype(np.float64)
@@ -169,9 +188,20 @@ class Prepared:
 
     # -- decoding ------------------------------------------------------------------------------
 
+    @property
+    def constrained(self) -> bool:
+        """True when releases or fixed activities rule out the justification moves."""
+        return bool(self.inst.release.any() or (self.inst.fixed >= 0).any())
+
     def decode(self, order: np.ndarray) -> np.ndarray:
-        """Starts from an activity list by the serial scheme (honouring releases)."""
+        """Starts from an activity list by the serial scheme (honouring releases and fixed
+        activities)."""
         inst = self.inst
+        if (inst.fixed >= 0).any():
+            return k.serial_sgs_fixed(
+                order, inst.duration, self.succ_ptr, self.succ_to, self.succ_lag, inst.release,
+                inst.fixed, inst.demand, inst.capacity, self.horizon,
+            )  # fmt: skip
         return k.serial_sgs(
             order, inst.duration, self.succ_ptr, self.succ_to, self.succ_lag, inst.release,
             inst.demand, inst.capacity, self.horizon,
@@ -188,8 +218,8 @@ class Prepared:
 
     def justify(self, start: np.ndarray) -> np.ndarray:
         inst = self.inst
-        if inst.release.any():
-            return start  # justification would move pinned work; keep it where it is
+        if self.constrained:
+            return start  # justification would move work before its release or fixed start
         return k.justify(
             start, inst.duration, self.pred_ptr, self.pred_from, self.back_lag, self.succ_ptr,
             self.succ_to, self.succ_lag, inst.demand, inst.capacity, self.horizon,
@@ -228,7 +258,7 @@ def level_interactive(inst: Instance, rounds: int = 40, seed: int = 1) -> Levell
         span = prep.span(start)
         if span < best_span:
             best, best_span, best_rule = start, span, rule
-    if rounds and not inst.release.any():
+    if rounds and not prep.constrained:
         sampled, generated = k.sample(
             prep.keys[best_rule], 1.0, rounds, seed, inst.duration, prep.pred_ptr,
             prep.pred_from, prep.back_lag, prep.succ_ptr, prep.succ_to, prep.succ_lag,

@@ -29,6 +29,8 @@ def solve(
         d = int(inst.duration[j])
         lo = int(max(prep.early_start[j], inst.release[j]))
         hi = int(prep.late_start[j] + slack)
+        if inst.fixed[j] >= 0:
+            lo = hi = int(inst.fixed[j])
         s = model.new_int_var(lo, max(lo, hi), f"s{j}")
         starts.append(s)
         intervals.append(model.new_fixed_size_interval_var(s, d, f"i{j}"))

@@ -63,6 +63,56 @@ def serial_sgs(order, duration, succ_ptr, succ_to, succ_lag, release, demand, ca
 
 
 @njit(cache=True)
+def serial_sgs_fixed(
+    order, duration, succ_ptr, succ_to, succ_lag, release, fixed, demand, capacity, horizon
+):
+    """The serial scheme with some activities fixed in time (``fixed`` >= 0: work already
+    started, or pinned by the planner): their resource use is reserved first, and they keep
+    their start whatever comes before them in the list."""
+    n = duration.shape[0]
+    K = capacity.shape[0]
+    usage = np.zeros((K, horizon), dtype=np.int64)
+    for j in range(n):
+        if fixed[j] >= 0:
+            for k in range(K):
+                need = demand[j, k]
+                if need:
+                    for u in range(fixed[j], min(fixed[j] + duration[j], horizon)):
+                        usage[k, u] += need
+    earliest = release.copy()
+    start = np.full(n, -1, dtype=np.int64)
+    for q in range(n):
+        j = order[q]
+        d = duration[j]
+        if fixed[j] >= 0:
+            t = fixed[j]
+        else:
+            t = earliest[j]
+            if t < 0:
+                t = 0
+            if d > 0:
+                while True:
+                    if t + d > horizon:
+                        return start
+                    conflict = _fits(usage, demand, capacity, j, t, d)
+                    if conflict < 0:
+                        break
+                    t = conflict + 1
+                for k in range(K):
+                    need = demand[j, k]
+                    if need:
+                        for u in range(t, t + d):
+                            usage[k, u] += need
+        start[j] = t
+        for p in range(succ_ptr[j], succ_ptr[j + 1]):
+            s = succ_to[p]
+            need_start = t + succ_lag[p]
+            if need_start > earliest[s]:
+                earliest[s] = need_start
+    return start
+
+
+@njit(cache=True)
 def parallel_sgs(
     priority,
     duration,

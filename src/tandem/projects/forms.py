@@ -72,6 +72,10 @@ class TaskEditForm(forms.Form):
     constraint_date = forms.DateField(required=False, widget=ISO_DATE)
     deadline = forms.DateField(required=False, widget=ISO_DATE)
     parent = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, choices=[])
+    priority = forms.IntegerField(
+        min_value=0, max_value=1000, required=False, help_text="Levelling: higher moves less"
+    )
+    pinned = forms.BooleanField(required=False, help_text="Levelling leaves it where it is")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -159,6 +159,7 @@ class Task(models.Model):
     actual_start = models.DateTimeField(null=True, blank=True)
     actual_finish = models.DateTimeField(null=True, blank=True)
     priority = models.PositiveSmallIntegerField(default=500)
+    pinned = models.BooleanField(default=False)  # levelling leaves it where it is
     fixed_cost = models.BigIntegerField(default=0)  # minor units, on top of resource costs
     # Results of the last schedule.
     early_start = models.DateTimeField(null=True, blank=True)
@@ -315,3 +316,48 @@ class ProjectTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+PROPOSAL_STATUSES = ["open", "accepted", "partly_accepted", "discarded"]
+
+
+class LevelingProposal(models.Model):
+    """Moves that would resolve over-allocation; the plan is untouched until accepted."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="proposals")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resources = models.JSONField(default=list, blank=True)  # resource ids; [] = all
+    method = models.CharField(max_length=40)
+    plan_version = models.PositiveIntegerField()
+    finish_before = models.DateTimeField(null=True, blank=True)
+    finish_after = models.DateTimeField(null=True, blank=True)
+    over_before = models.PositiveIntegerField(default=0)  # over-allocated resource-days
+    status = models.CharField(max_length=20, default="open", choices=choices_of(PROPOSAL_STATUSES))
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Levelling of {self.project} ({self.status})"
+
+
+class ProposalMove(models.Model):
+    """One task the proposal would start later, and why."""
+
+    proposal = models.ForeignKey(LevelingProposal, on_delete=models.CASCADE, related_name="moves")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    current_start = models.DateTimeField()
+    proposed_start = models.DateTimeField()
+    delay_days = models.FloatField()
+    reason = models.CharField(max_length=500)
+    accepted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering: ClassVar = ["proposed_start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task} +{self.delay_days:g} d"

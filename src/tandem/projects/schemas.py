@@ -86,7 +86,8 @@ class TaskIn(Schema):
     percent_complete: int = Field(0, ge=0, le=100)
     actual_start: datetime | date | None = None
     actual_finish: datetime | date | None = None
-    priority: int = Field(500, ge=0, le=1000)
+    priority: int = Field(500, ge=0, le=1000, description="Levelling: higher moves less")
+    pinned: bool = Field(False, description="Levelling leaves the task where it is")
     fixed_cost: int = Field(0, ge=0)
     notes: str = ""
 
@@ -109,6 +110,7 @@ class TaskPatch(Schema):
     actual_start: datetime | date | None = None
     actual_finish: datetime | date | None = None
     priority: int | None = Field(None, ge=0, le=1000)
+    pinned: bool | None = None
     fixed_cost: int | None = Field(None, ge=0)
     notes: str | None = None
 
@@ -146,6 +148,7 @@ class TaskOut(Schema):
     actual_start: datetime | None
     actual_finish: datetime | None
     priority: int
+    pinned: bool
     fixed_cost: int
     early_start: datetime | None
     early_finish: datetime | None

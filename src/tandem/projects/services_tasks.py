@@ -45,6 +45,7 @@ TASK_FIELDS = (
         "deadline",
         "priority",
         "fixed_cost",
+        "pinned",
     }
 )
 STARTS = {"SNET", "SNLT", "MSO"}
@@ -117,6 +118,8 @@ def _clean_task_fields(
             cleaned[field] = key
         elif field == "priority":
             cleaned[field] = min(max(clean.whole(value, "priority"), 0), 1000)
+        elif field == "pinned":
+            cleaned[field] = bool(value)
         elif field == "fixed_cost":
             cleaned[field] = clean.money(value, "fixed_cost") or 0
         elif field == "parent_id":

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tandem.projects import views, views_schedule, views_team
+from tandem.projects import views, views_leveling, views_schedule, views_team
 
 app_name = "projects"
 
@@ -27,6 +27,13 @@ urlpatterns = [
     path(P + "board/move", views_team.board_move, name="board_move"),
     path(P + "board/columns", views_team.board_columns, name="board_columns"),
     path(P + "workload/", views_team.project_workload, name="project_workload"),
+    path(P + "leveling/", views_leveling.leveling, name="leveling"),
+    path(P + "leveling/run", views_leveling.leveling_run, name="leveling_run"),
+    path(
+        P + "leveling/<int:proposal_id>/decide",
+        views_leveling.leveling_decide,
+        name="leveling_decide",
+    ),
     path("o/<slug:org>/workload/", views_team.workload, name="workload"),
     path("o/<slug:org>/my-work/", views_team.my_work, name="my_work"),
     path("o/<slug:org>/delivery/", views_team.dashboard, name="dashboard"),

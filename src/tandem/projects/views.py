@@ -64,6 +64,7 @@ def tabs(access: Access, project: Project, current: str) -> dict[str, Any]:
         ("tasks", "Tasks", "projects:tasks"),
         ("board", "Board", "projects:board"),
         ("workload", "Workload", "projects:project_workload"),
+        ("leveling", "Levelling", "projects:leveling"),
         ("baselines", "Baselines", "projects:baselines"),
     ]
     if access.can(Permission.EDIT_PLAN):

@@ -199,6 +199,8 @@ def task_row(request: HttpRequest, access: Access, project_id: int, task_id: int
         else None,
         "deadline": timezone.localtime(task.deadline).date() if task.deadline else None,
         "parent": task.parent_id,
+        "priority": task.priority,
+        "pinned": task.pinned,
         "version": task.version,
     }
     form = TaskEditForm(request.POST or None, initial=initial)
@@ -215,6 +217,8 @@ def task_row(request: HttpRequest, access: Access, project_id: int, task_id: int
             "constraint_date": data["constraint_date"],
             "deadline": data["deadline"],
             "parent_id": data["parent"],
+            "priority": task.priority if data["priority"] is None else data["priority"],
+            "pinned": data["pinned"],
         }
         # Only send what changed: members may change progress only, and a form carries all.
         current = {**initial, "duration": task.duration, "parent_id": task.parent_id}
