@@ -9,10 +9,18 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tandem.errors import Invalid, NotFound
-from tandem.projects import queries, services_plan
+from tandem.projects import queries, services_leveling, services_plan
 from tandem.projects.access import access_task
-from tandem.projects.models import Assignment, Baseline, Calendar, ProjectTemplate, Resource
+from tandem.projects.models import (
+    Assignment,
+    Baseline,
+    Calendar,
+    LevelingProposal,
+    ProjectTemplate,
+    Resource,
+)
 from tandem.projects.schemas import (
+    AcceptIn,
     AssignmentIn,
     AssignmentOut,
     AssignmentPatch,
@@ -21,6 +29,8 @@ from tandem.projects.schemas import (
     BaselineOut,
     CalendarIn,
     CalendarOut,
+    LevelIn,
+    ProposalOut,
     ResourceIn,
     ResourceOut,
     ResourcePatch,
@@ -224,3 +234,39 @@ def workload(
 def my_work(request: HttpRequest, organisation_id: int) -> list[Any]:
     """Your unfinished tasks across open projects, soonest first."""
     return [row.task for row in queries.my_work(actor(request), organisation_id)]
+
+
+@router.post("/projects/{project_id}/leveling", response={201: ProposalOut})
+def level(request: HttpRequest, project_id: int, payload: LevelIn) -> Status[LevelingProposal]:
+    """Propose a levelled plan; the plan itself changes only when the proposal is accepted."""
+    proposal = services_leveling.level_project(
+        actor(request),
+        project_id,
+        resource_ids=payload.resource_ids,
+        thorough=payload.thorough,
+        time_limit=payload.time_limit,
+    )
+    return Status(201, proposal)
+
+
+@router.get("/proposals/{proposal_id}", response=ProposalOut)
+def get_proposal(request: HttpRequest, proposal_id: int) -> LevelingProposal:
+    proposal = LevelingProposal.objects.filter(pk=proposal_id).first()
+    if proposal is None:
+        raise NotFound("No such proposal.", code="proposal.not_found")
+    try:
+        queries.get_project(actor(request), proposal.project_id)
+    except NotFound:
+        raise NotFound("No such proposal.", code="proposal.not_found") from None
+    return proposal
+
+
+@router.post("/proposals/{proposal_id}/accept", response=ProposalOut)
+def accept_proposal(request: HttpRequest, proposal_id: int, payload: AcceptIn) -> LevelingProposal:
+    """Apply all moves, or those of ``task_ids`` (409 when the plan changed meanwhile)."""
+    return services_leveling.accept_proposal(actor(request), proposal_id, task_ids=payload.task_ids)
+
+
+@router.post("/proposals/{proposal_id}/discard", response=ProposalOut)
+def discard_proposal(request: HttpRequest, proposal_id: int) -> LevelingProposal:
+    return services_leveling.discard_proposal(actor(request), proposal_id)

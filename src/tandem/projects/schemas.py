@@ -355,3 +355,39 @@ class WorkloadOut(Schema):
     capacity: float
     days: list[WorkloadDay]
     over_allocated_days: int
+
+
+class LevelIn(Schema):
+    resource_ids: list[int] = Field([], description="Resources to level; empty for all")
+    thorough: bool = Field(False, description="Search for a near-optimal plan")
+    time_limit: float = Field(5.0, gt=0, le=60, description="Seconds for a thorough search")
+
+
+class MoveOut(Schema):
+    task_id: int
+    current_start: datetime
+    proposed_start: datetime
+    delay_days: float
+    reason: str
+    accepted: bool
+
+
+class ProposalOut(Schema):
+    id: int
+    project_id: int
+    status: str
+    method: str
+    resources: list[int]
+    created_at: datetime
+    finish_before: datetime | None
+    finish_after: datetime | None
+    over_before: int
+    moves: list[MoveOut]
+
+    @staticmethod
+    def resolve_moves(proposal: Any) -> list[Any]:
+        return list(proposal.moves.all())
+
+
+class AcceptIn(Schema):
+    task_ids: list[int] | None = Field(None, description="Moves to accept; all when omitted")
