@@ -68,8 +68,15 @@ def _mutate(order: np.ndarray, linked: set[tuple[int, int]], rng: np.random.Gene
             order[i], order[i + 1] = b, a
 
 
-def genetic(prep: Prepared, budget: int, seed: int, deadline: float) -> tuple[np.ndarray, int]:
-    """The best starts found with at most ``budget`` schedules (or until ``deadline``)."""
+def genetic(
+    prep: Prepared,
+    budget: int,
+    seed: int,
+    deadline: float,
+    seeds: list[np.ndarray] | None = None,
+) -> tuple[np.ndarray, int]:
+    """The best starts found with at most ``budget`` schedules (or until ``deadline``);
+    ``seeds`` are schedules to start the population from (for instance the solver's)."""
     rng = np.random.default_rng(seed)
     inst = prep.inst
     rank = np.empty(inst.size, dtype=np.float64)
@@ -77,6 +84,9 @@ def genetic(prep: Prepared, budget: int, seed: int, deadline: float) -> tuple[np
     linked = set(zip(inst.link_from.tolist(), inst.link_to.tolist(), strict=True))
     generated = 0
     population: list[tuple[int, np.ndarray, np.ndarray]] = []
+    for start in seeds or []:
+        if start.min() >= 0:
+            population.append((prep.span(start), start, _list_of(prep, start, rank)))
     # Seed with each priority rule's list, then biased random draws around the best rule.
     for rule in ("LFT", "MSLK", "MTS", "GRPW"):
         order = k.order_by(
@@ -85,7 +95,8 @@ def genetic(prep: Prepared, budget: int, seed: int, deadline: float) -> tuple[np
         span, start, order, used = _evaluate(prep, order, rank)
         generated += used
         population.append((span, start, order))
-    best_rule = min(range(4), key=lambda i: population[i][0])
+    ruled = population[-4:]
+    best_rule = min(range(4), key=lambda i: ruled[i][0])
     keys = prep.keys[("LFT", "MSLK", "MTS", "GRPW")[best_rule]]
     k.seed(int(rng.integers(0, 2**31 - 1)))  # compiled code has its own generator
     while len(population) < POPULATION and generated + 3 <= budget:
