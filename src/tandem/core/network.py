@@ -65,6 +65,11 @@ class TaskSpec:
     percent_complete: float = 0.0
     remaining: float | None = None
     resources: Mapping[str, float] = field(default_factory=dict)
+    # A three-point estimate for forecasts (working minutes or plain units); None: duration.
+    optimistic: float | None = None
+    most_likely: float | None = None
+    pessimistic: float | None = None
+    distribution: str = "triangular"  # or "pert"
 
 
 @dataclass(frozen=True)
