@@ -126,7 +126,7 @@ def main() -> None:
 
     dev_ref, dev_lb, base_ref, at_ref, optimal, seconds, count = [], [], [], 0, 0, [], []
     missed = []
-    for name, span, lower, bound, is_optimal, secs, generated, baseline in results:
+    for name, span, _lower, bound, is_optimal, secs, generated, baseline in results:
         ref = refs[name]
         if span > ref:
             missed.append(f"{name} {span}/{ref}")

@@ -95,9 +95,10 @@ items_strategy = st.lists(
         ),
         st.floats(0, 50),
         st.floats(0, 30),
-        st.floats(1, 1e6),
+        # Money comes in whole cents; sub-cent costs are not real input.
+        st.integers(100, 10**8).map(lambda cents: cents / 100),
         st.sampled_from([0, 10, 50, 90, 100]),
-        st.floats(0, 1e6),
+        st.integers(0, 10**8).map(lambda cents: cents / 100),
     ),
     min_size=1,
     max_size=12,
