@@ -18,6 +18,7 @@ CONSTRAINTS = ["ASAP", "ALAP", "SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO"]
 LINK_TYPES = ["FS", "SS", "FF", "SF"]
 LAG_FORMATS = ["working", "elapsed", "percent"]
 BOARD_CATEGORIES = ["todo", "in_progress", "done"]
+EARNING_RULES = ["percent", "0/100", "50/50"]  # how a task earns its budget (core.evm)
 RESOURCE_KINDS = ["person", "equipment", "facility"]
 
 
@@ -161,6 +162,9 @@ class Task(models.Model):
     priority = models.PositiveSmallIntegerField(default=500)
     pinned = models.BooleanField(default=False)  # levelling leaves it where it is
     fixed_cost = models.BigIntegerField(default=0)  # minor units, on top of resource costs
+    earning_rule = models.CharField(
+        max_length=8, default="percent", choices=choices_of(EARNING_RULES)
+    )
     # Results of the last schedule.
     early_start = models.DateTimeField(null=True, blank=True)
     early_finish = models.DateTimeField(null=True, blank=True)
