@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from tandem.cli import accounts, db, demo, products, projects, schedule, serve
+from tandem.cli import accounts, db, demo, forecast, products, projects, schedule, serve
 
 app = typer.Typer(
     name="tandem",
@@ -21,6 +21,7 @@ app = typer.Typer(
 )
 app.command("serve")(serve.serve)
 app.command("schedule")(schedule.schedule)
+app.command("forecast")(forecast.forecast)
 app.add_typer(db.app, name="db")
 app.command("demo")(demo.demo)
 app.add_typer(accounts.user_app, name="user")

@@ -48,6 +48,9 @@ class LagFormat(StrEnum):
     PERCENT = "percent"  # percent of the predecessor's duration
 
 
+DISTRIBUTIONS = ("triangular", "pert")  # of three-point estimates, for forecasts
+
+
 @dataclass(frozen=True)
 class TaskSpec:
     """One task as the scheduler needs it."""

@@ -16,10 +16,9 @@ from typing import Any
 import numpy as np
 
 from tandem.core import risk_kernels as rk
-from tandem.core.network import ProjectScheduler, ProjectSpec, TaskSpec
+from tandem.core.network import DISTRIBUTIONS, ProjectScheduler, ProjectSpec, TaskSpec
 from tandem.errors import Invalid
 
-DISTRIBUTIONS = ("triangular", "pert")
 CHUNKS = 64  # fixed slices of the iterations, run in parallel and summed in order
 
 
@@ -138,46 +137,37 @@ def forecast(
         if milestone or task.deadline is not None:
             watch_ids.append((task.id, layout.finish_node[i], milestone))
     watch = np.array([rank[node] for _, node, _ in watch_ids], dtype=np.int64)
-    cal = net.calendars
-    finish, seen, critical, sx, sxx, sxy = rk.simulate(
-        seed,
-        iterations,
-        CHUNKS,
-        low,
-        mode,
-        high,
-        kind,
-        which,
-        tables,
-        prep.duration,
-        prep.remaining,
-        prep.succ_ptr,
-        prep.succ_to,
-        prep.succ_type,
-        prep.succ_lag,
-        prep.succ_elapsed,
-        prep.calendar,
-        prep.start_bound,
-        prep.finish_bound,
-        prep.fixed_start,
-        prep.fixed_finish,
-        net.status,
-        cal.ptr,
-        cal.starts,
-        cal.ends,
-        cal.cum,
-        watch,
-    )
+    # Finished work is never critical (as in the deterministic schedule).
+    done = np.zeros(n, dtype=np.bool_)
+    for i, task in enumerate(project.tasks):
+        if task.actual_finish is not None:
+            done[rank[layout.finish_node[i]]] = True
+    axis = _Axis(prep, net.calendars, net.status)
+    finish_w, seen_w, finish_like, seen_like, critical, sx, sxx, sxy = rk.simulate(
+        seed, iterations, CHUNKS, low, mode, high, kind, which, tables,
+        prep.duration, axis.remaining, prep.succ_ptr, prep.succ_to, prep.succ_type,
+        prep.succ_lag, prep.succ_elapsed, axis.calendar, axis.start_bound, axis.finish_bound,
+        axis.start_limit, axis.finish_limit, axis.fixed_start, axis.fixed_finish, done,
+        axis.status, *axis.tables, watch, axis.flag_calendar, axis.bound_like, axis.fixed_like,
+        *axis.flag_tables,
+    )  # fmt: skip
+    finish = axis.elapsed(finish_w, finish_like)
+    seen = axis.elapsed(seen_w, seen_like)
     clock = scheduler.clock
     to_time = clock.from_axis
 
-    def percentiles(values: np.ndarray) -> Percentiles:
-        p = np.percentile(values, [50, 80, 95])
+    def percentiles(values: np.ndarray, working: np.ndarray) -> Percentiles:
+        # Order statistics of the simulated times: each percentile is a date some iteration
+        # reached, never one between two working days.
+        p = np.percentile(values, [50, 80, 95], method="inverted_cdf")
+        mean = values[0] if values.min() == values.max() else axis.mean(working)
         return Percentiles(
-            to_time(p[0]), to_time(p[1]), to_time(p[2]), to_time(float(values.mean()))
+            to_time(float(p[0])), to_time(float(p[1])), to_time(float(p[2])), to_time(mean)
         )
 
-    milestones = {tid: percentiles(seen[:, w]) for w, (tid, _, ms) in enumerate(watch_ids) if ms}
+    milestones = {
+        tid: percentiles(seen[:, w], seen_w[:, w]) for w, (tid, _, ms) in enumerate(watch_ids) if ms
+    }
     deadlines: dict[str, float] = {}
     for w, (tid, _, _) in enumerate(watch_ids):
         task = project.tasks[layout.index[tid]]
@@ -192,24 +182,26 @@ def forecast(
     drivers = []
     mean_x = sx / iterations
     var_x = np.maximum(sxx / iterations - mean_x**2, 0)
-    mean_y = float(finish.mean())
-    var_y = float(finish.var())
+    mean_y = float(finish_w.mean())
+    var_y = float(finish_w.var())
     cov = sxy / iterations - mean_x * mean_y
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = np.where((var_x > 0) & (var_y > 0), cov / np.sqrt(var_x * var_y), 0.0)
     for i, task in enumerate(project.tasks):
         if task.id in layout.children:
             continue
-        q = int(rank[layout.start_node[i]])
+        q = int(rank[layout.finish_node[i]])
         criticality[task.id] = round(float(share[q]), 4)
-        if corr[q] > 0.01:
+        # A task never on a critical path cannot drive the finish; its correlation is noise.
+        if share[q] > 0 and corr[q] > 0.01:
             drivers.append((task.id, round(float(corr[q]), 4)))
     drivers.sort(key=lambda item: -item[1])
-    counts, edges = np.histogram(finish, bins=bins)
+    counts, edges = np.histogram(finish_w, bins=bins)
+    edges = axis.elapsed(edges, np.zeros(edges.shape[0], dtype=np.bool_))
     return Forecast(
         iterations=iterations,
         seed=seed,
-        finish=percentiles(finish),
+        finish=percentiles(finish, finish_w),
         deterministic_finish=deterministic.finish,
         milestones=milestones,
         deadlines=deadlines,
@@ -217,3 +209,54 @@ def forecast(
         sensitivity=drivers[:10],
         histogram=([to_time(e) for e in edges[:-1]], counts.tolist()),
     )
+
+
+class _Axis:
+    """The time axis the simulation runs on. With one calendar and no elapsed lags (the usual
+    plan) every date converts to working minutes once, the passes run without calendar
+    lookups, and results convert back exactly; otherwise the passes use the calendars."""
+
+    def __init__(self, prep: Any, cal: Any, status: float) -> None:
+        timed = cal.ptr.shape[0] > 1
+        used = np.unique(prep.calendar) if prep.calendar.size else np.zeros(0)
+        one = timed and used.size == 1 and not prep.succ_elapsed.any()
+        self.flag_calendar = int(used[0]) if one else -1
+        self.flag_tables = (cal.ptr, cal.starts, cal.ends, cal.cum)
+        self.remaining = prep.remaining
+        n = prep.duration.shape[0]
+        self.bound_like = np.zeros((2, n), dtype=np.bool_)
+        self.fixed_like = np.zeros((2, n), dtype=np.bool_)
+        if not one:
+            self.calendar = prep.calendar
+            self.tables = self.flag_tables
+            self.start_bound, self.finish_bound = prep.start_bound, prep.finish_bound
+            self.start_limit, self.finish_limit = prep.start_limit, prep.finish_limit
+            self.fixed_start, self.fixed_finish = prep.fixed_start, prep.fixed_finish
+            self.status = status
+            return
+        c, tables = self.flag_calendar, self.flag_tables
+        self.calendar = np.full(n, -1, dtype=prep.calendar.dtype)
+        self.tables = (np.zeros(1, dtype=np.int64), np.zeros(0), np.zeros(0), np.zeros(0))
+
+        def working(values: np.ndarray) -> np.ndarray:
+            return rk.to_working(c, values.astype(np.float64), *tables)  # type: ignore[no-any-return]
+
+        self.start_bound, self.finish_bound = working(prep.start_bound), working(prep.finish_bound)
+        self.start_limit, self.finish_limit = working(prep.start_limit), working(prep.finish_limit)
+        self.fixed_start, self.fixed_finish = working(prep.fixed_start), working(prep.fixed_finish)
+        self.status = float(working(np.array([status]))[0]) if np.isfinite(status) else status
+        self.bound_like[0] = rk.start_like(c, prep.start_bound, *tables)
+        self.bound_like[1] = rk.start_like(c, prep.finish_bound, *tables)
+        self.fixed_like[0] = rk.start_like(c, prep.fixed_start, *tables)
+        self.fixed_like[1] = rk.start_like(c, prep.fixed_finish, *tables)
+
+    def elapsed(self, values: np.ndarray, like: np.ndarray) -> np.ndarray:
+        """Simulated times back on the project's elapsed axis."""
+        if self.flag_calendar < 0:
+            return values
+        return rk.to_elapsed(self.flag_calendar, values, like, *self.flag_tables)  # type: ignore[no-any-return]
+
+    def mean(self, working: np.ndarray) -> float:
+        """The mean time (as a finish), averaged in working time where the passes ran so."""
+        value = np.array([float(working.mean())])
+        return float(self.elapsed(value, np.zeros(1, dtype=np.bool_))[0])

@@ -8,7 +8,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from tandem.core.cpm_kernels import FF, FS, SS, finish_at, forward_pass, work_at
+from tandem.core.cpm_kernels import (
+    FF,
+    FS,
+    SS,
+    backward_pass,
+    finish_at,
+    forward_pass,
+    start_at,
+    work_at,
+)
 
 EPS = 1e-6
 FIXED, TRIANGULAR, TABLE = 0, 1, 2
@@ -58,51 +67,142 @@ def draw_many(seed, iterations, low, mode, high, kind, which, tables):
 
 
 @njit(cache=True)
-def mark_critical(es, ef, end, succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed, cal,
-                  cal_ptr, iv_start, iv_end, iv_cum, out):
-    """Tasks on a critical path (ties included): those finishing the project, and every task
-    whose link drives a critical successor's dates."""
+def to_working(c, values, cal_ptr, iv_start, iv_end, iv_cum):
+    """Times on the elapsed axis as working minutes of calendar c (NaN and infinities kept)."""
+    out = values.copy()
+    for i in range(values.shape[0]):
+        if np.isfinite(values[i]):
+            out[i] = work_at(c, values[i], cal_ptr, iv_start, iv_end, iv_cum)
+    return out
+
+
+@njit(cache=True)
+def start_like(c, values, cal_ptr, iv_start, iv_end, iv_cum):
+    """Which times sit where a start would (08:00, or outside working time) rather than where
+    a finish would (17:00) for the same working minute."""
+    out = np.zeros(values.shape[0], dtype=np.bool_)
+    for i in range(values.shape[0]):
+        v = values[i]
+        if np.isfinite(v):
+            w = work_at(c, v, cal_ptr, iv_start, iv_end, iv_cum)
+            out[i] = v > finish_at(c, w, cal_ptr, iv_start, iv_end, iv_cum) + EPS
+    return out
+
+
+@njit(cache=True)
+def to_elapsed(c, working, like, cal_ptr, iv_start, iv_end, iv_cum):
+    """Working minutes back to elapsed times: as a start where ``like`` says, else a finish."""
+    flat = working.ravel()
+    flags = like.ravel()
+    out = np.empty(flat.shape[0])
+    for i in range(flat.shape[0]):
+        if flags[i]:
+            out[i] = start_at(c, flat[i], cal_ptr, iv_start, iv_end, iv_cum)
+        else:
+            out[i] = finish_at(c, flat[i], cal_ptr, iv_start, iv_end, iv_cum)
+    return out.reshape(working.shape)
+
+
+@njit(cache=True)
+def boundary_flags(es, ef, duration, succ_ptr, succ_to, succ_type, succ_lag, start_bound,
+                   finish_bound, bound_like, fixed_start, fixed_finish, fixed_like, remaining,
+                   c, cal_ptr, iv_start, iv_end, iv_cum, s_like, f_like):
+    """For a schedule computed in working minutes of one calendar: whether each start and
+    finish sits at a start position (08:00 the next day) or a finish position (17:00) where
+    the two share a working minute, as the calendar passes would have placed it.
+
+    Only zero-duration tasks and starts are ambiguous: a milestone takes the latest of its
+    bounds and, on a tie, a start position wins (08:00 Tuesday is after 17:00 Monday).
+    ``bound_like`` holds the flags of the start and finish bounds, ``fixed_like`` of the
+    fixed start and finish (rows 0 and 1)."""
     n = es.shape[0]
-    timed = cal_ptr.shape[0] > 1
-    for j in range(n - 1, -1, -1):
-        out[j] = False
-        if ef[j] >= end - EPS:
-            out[j] = True
-            continue
+    best_s = start_bound.copy()
+    best_f = finish_bound.copy()
+    like_s = bound_like[0].copy()
+    like_f = bound_like[1].copy()
+    for j in range(n):
+        if duration[j] > 0.0:
+            a = start_at(c, es[j], cal_ptr, iv_start, iv_end, iv_cum)
+            sl = a > finish_at(c, es[j], cal_ptr, iv_start, iv_end, iv_cum) + EPS
+            fl = False
+        else:
+            if best_f[j] > best_s[j] + EPS:
+                sl = like_f[j]
+            elif best_f[j] >= best_s[j] - EPS:
+                sl = like_s[j] or like_f[j]
+            else:
+                sl = like_s[j]
+            fl = sl
+        if not np.isnan(fixed_start[j]):
+            sl = fixed_like[0, j]
+            if duration[j] <= 0.0:
+                fl = sl
+        if not np.isnan(fixed_finish[j]):
+            fl = fixed_like[1, j]
+            if np.isnan(fixed_start[j]) and duration[j] <= 0.0:
+                sl = fl
+        elif not np.isnan(remaining[j]):
+            fl = False
+        s_like[j] = sl
+        f_like[j] = fl
         for p in range(succ_ptr[j], succ_ptr[j + 1]):
             k = succ_to[p]
-            if not out[k]:
-                continue
             kind = succ_type[p]
-            base = ef[j] if (kind == FS or kind == FF) else es[j]
-            ck = cal[k] if timed else -1
             lag = succ_lag[p]
-            if succ_elapsed[p]:
-                t = base + lag
-            elif lag == 0.0:
-                t = base
+            if kind == FS or kind == FF:
+                w = ef[j] + lag
+                flag = fl and lag == 0.0
             else:
-                t = finish_at(ck, work_at(ck, base, cal_ptr, iv_start, iv_end, iv_cum) + lag,
-                              cal_ptr, iv_start, iv_end, iv_cum)
-            theirs = es[k] if (kind == FS or kind == SS) else ef[k]
-            # Compare in the successor's working time: 17:00 drives 08:00 the next morning.
-            if work_at(ck, t, cal_ptr, iv_start, iv_end, iv_cum) >= work_at(
-                    ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - EPS:
-                out[j] = True
-                break
+                w = es[j] + lag
+                flag = sl and lag == 0.0
+            if kind == FS or kind == SS:  # these bound the start
+                if w > best_s[k] + EPS:
+                    best_s[k] = w
+                    like_s[k] = flag
+                elif w >= best_s[k] - EPS:
+                    like_s[k] = like_s[k] or flag
+            else:
+                if w > best_f[k] + EPS:
+                    best_f[k] = w
+                    like_f[k] = flag
+                elif w >= best_f[k] - EPS:
+                    like_f[k] = like_f[k] or flag
+
+
+@njit(cache=True)
+def mark_critical(es, ef, end, succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed, duration,
+                  cal, start_limit, finish_limit, fixed_start, fixed_finish, remaining, done,
+                  cal_ptr, iv_start, iv_end, iv_cum, out):
+    """Tasks with no total float against this iteration's finish, by the core's backward pass
+    (so criticality means what the deterministic schedule means by it); finished work never."""
+    _, lf = backward_pass(succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed, duration, cal,
+                           start_limit, finish_limit, end, fixed_start, fixed_finish, remaining,
+                           es, ef, cal_ptr, iv_start, iv_end, iv_cum)
+    for j in range(es.shape[0]):
+        c = cal[j]
+        total = work_at(c, lf[j], cal_ptr, iv_start, iv_end, iv_cum) - work_at(
+            c, ef[j], cal_ptr, iv_start, iv_end, iv_cum)
+        out[j] = total <= EPS and not done[j]
 
 
 @njit(cache=True, parallel=True)
 def simulate(seed, iterations, chunks, low, mode, high, kind, which, tables, planned, remaining,
              succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed, cal, start_bound,
-             finish_bound, fixed_start, fixed_finish, status, cal_ptr, iv_start, iv_end,
-             iv_cum, watch):
+             finish_bound, start_limit, finish_limit, fixed_start, fixed_finish, done, status,
+             cal_ptr, iv_start, iv_end, iv_cum, watch, flag_cal, bound_like, fixed_like,
+             f_ptr, f_start, f_end, f_cum):
     """``iterations`` simulated schedules. Returns the project finish and the ``watch``ed
     tasks' finishes per iteration, and per task: how often critical, and the sums of its
-    duration, its square and its product with the finish (for correlations)."""
+    duration, its square and its product with the finish (for correlations).
+
+    With ``flag_cal`` >= 0 the passes run in working minutes of that one calendar (tables
+    ``f_*``), and each finish also says whether it sits at a start position (see
+    ``boundary_flags``), so it converts back to exactly the time the calendar passes give."""
     n = low.shape[0]
     finish = np.empty(iterations)
     watched = np.empty((iterations, watch.shape[0]))
+    finish_like = np.zeros(iterations, dtype=np.bool_)
+    watched_like = np.zeros((iterations, watch.shape[0]), dtype=np.bool_)
     crit = np.zeros((chunks, n))
     sx = np.zeros((chunks, n))
     sxx = np.zeros((chunks, n))
@@ -112,6 +212,8 @@ def simulate(seed, iterations, chunks, low, mode, high, kind, which, tables, pla
         duration = np.empty(n)
         left = np.empty(n)
         critical = np.zeros(n, dtype=np.bool_)
+        s_like = np.zeros(n, dtype=np.bool_)
+        f_like = np.zeros(n, dtype=np.bool_)
         for it in range(c * size, min((c + 1) * size, iterations)):
             for j in range(n):
                 duration[j] = draw(uniform(seed, it, j), low[j], mode[j], high[j], kind[j], tables[which[j]])
@@ -126,8 +228,19 @@ def simulate(seed, iterations, chunks, low, mode, high, kind, which, tables, pla
             finish[it] = end
             for w in range(watch.shape[0]):
                 watched[it, w] = ef[watch[w]]
-            mark_critical(es, ef, end, succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed, cal,
-                          cal_ptr, iv_start, iv_end, iv_cum, critical)
+            if flag_cal >= 0:
+                boundary_flags(es, ef, duration, succ_ptr, succ_to, succ_type, succ_lag,
+                               start_bound, finish_bound, bound_like, fixed_start, fixed_finish,
+                               fixed_like, left, flag_cal, f_ptr, f_start, f_end, f_cum, s_like,
+                               f_like)
+                for j in range(n):
+                    if f_like[j] and ef[j] >= end - EPS:
+                        finish_like[it] = True
+                for w in range(watch.shape[0]):
+                    watched_like[it, w] = f_like[watch[w]]
+            mark_critical(es, ef, end, succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed,
+                          duration, cal, start_limit, finish_limit, fixed_start, fixed_finish,
+                          left, done, cal_ptr, iv_start, iv_end, iv_cum, critical)
             for j in range(n):
                 d = duration[j]
                 if critical[j]:
@@ -144,4 +257,5 @@ def simulate(seed, iterations, chunks, low, mode, high, kind, which, tables, pla
         total_x += sx[c]
         total_xx += sxx[c]
         total_xy += sxy[c]
-    return finish, watched, total_crit, total_x, total_xx, total_xy
+    return (finish, watched, finish_like, watched_like, total_crit, total_x, total_xx,
+            total_xy)

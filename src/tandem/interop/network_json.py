@@ -15,6 +15,7 @@ from typing import Any
 from tandem.core.calendar import STANDARD_HOURS, WorkCalendar, parse_hours, weekday_index
 from tandem.core.cpm import LinkType
 from tandem.core.network import (
+    DISTRIBUTIONS,
     ConstraintType,
     LagFormat,
     LinkSpec,
@@ -170,7 +171,9 @@ class _Reader:
             raise self.fail(f"task #{n + 1}", 'must be an object with an "id"')
         task_id = str(raw["id"])
         where = f"task {task_id}"
-        duration = self.number(raw, "duration", where)
+        estimate = self.estimate(raw, where)
+        # A three-point task is planned at its most likely duration unless one is given.
+        duration = self.number(raw, "duration", where, estimate[1] if estimate else 0.0)
         if duration < 0:
             raise self.fail(where, "duration must not be negative")
         constraint = ConstraintType.ASAP
@@ -210,7 +213,31 @@ class _Reader:
             if raw.get("remaining") is None
             else self.number(raw, "remaining", where),
             resources={str(k): float(v) for k, v in resources.items()},
+            optimistic=estimate[0] if estimate else None,
+            most_likely=estimate[1] if estimate else None,
+            pessimistic=estimate[2] if estimate else None,
+            distribution=str(raw.get("distribution", "triangular")),
         )
+
+    def estimate(self, raw: dict[str, Any], where: str) -> tuple[float, float, float] | None:
+        """The optional three-point estimate: all three numbers, in order, or none."""
+        keys = ("optimistic", "most_likely", "pessimistic")
+        present = [key for key in keys if key in raw]
+        if "distribution" in raw and raw["distribution"] not in DISTRIBUTIONS:
+            raise self.fail(
+                where, f'"distribution" is "triangular" or "pert", got {raw["distribution"]!r}'
+            )
+        if not present:
+            return None
+        if len(present) < 3:
+            missing = ", ".join(f'"{key}"' for key in keys if key not in raw)
+            raise self.fail(where, f"a three-point estimate also needs {missing}")
+        low, mode, high = (self.number(raw, key, where) for key in keys)
+        if not 0 <= low <= mode <= high:
+            raise self.fail(
+                where, "estimates must run 0 <= optimistic <= most_likely <= pessimistic"
+            )
+        return low, mode, high
 
     def link(self, raw: Any, n: int) -> LinkSpec:
         where = f"link #{n + 1}"
