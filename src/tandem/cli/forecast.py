@@ -29,7 +29,7 @@ def as_json(result: Any) -> dict[str, Any]:
             value = round(value, 4)
         return _value(value)
 
-    return convert(result.as_dict())  # type: ignore[no-any-return]
+    return convert(result.as_dict())
 
 
 def _cell(value: Any) -> str:

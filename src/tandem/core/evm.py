@@ -136,7 +136,7 @@ def figures(items: Sequence[CostItem], status: float, start: float | None = None
     ev = sum(earned_value(item) for item in items)
     ac = sum(item.actual_cost for item in items)
     spi, cpi = _ratio(ev, pv), _ratio(ev, ac)
-    eac_cpi = None if cpi in (None, 0) else bac / cpi  # type: ignore[operator]
+    eac_cpi = None if cpi in (None, 0) else bac / cpi
     eac_cpi_spi = None
     if cpi and spi:
         eac_cpi_spi = ac + (bac - ev) / (cpi * spi)

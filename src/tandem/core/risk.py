@@ -117,8 +117,8 @@ def forecast(
         if task.id in layout.children:
             continue
         node = layout.start_node[i]
-        low[node], mode[node], high[node], kind = _estimate(task)
-        pert[node] = kind == 1
+        low[node], mode[node], high[node], family = _estimate(task)
+        pert[node] = family == 1
     order, rank = prep.order, prep.rank
     low, mode, high, pert = low[order], mode[order], high[order], pert[order]
     # Triangular estimates are drawn by formula; PERT-beta ones from a table per shape.
@@ -190,11 +190,11 @@ def forecast(
     for i, task in enumerate(project.tasks):
         if task.id in layout.children:
             continue
-        q = int(rank[layout.finish_node[i]])
-        criticality[task.id] = round(float(share[q]), 4)
+        row = int(rank[layout.finish_node[i]])
+        criticality[task.id] = round(float(share[row]), 4)
         # A task never on a critical path cannot drive the finish; its correlation is noise.
-        if share[q] > 0 and corr[q] > 0.01:
-            drivers.append((task.id, round(float(corr[q]), 4)))
+        if share[row] > 0 and corr[row] > 0.01:
+            drivers.append((task.id, round(float(corr[row]), 4)))
     drivers.sort(key=lambda item: -item[1])
     counts, edges = np.histogram(finish_w, bins=bins)
     edges = axis.elapsed(edges, np.zeros(edges.shape[0], dtype=np.bool_))
@@ -239,7 +239,7 @@ class _Axis:
         self.tables = (np.zeros(1, dtype=np.int64), np.zeros(0), np.zeros(0), np.zeros(0))
 
         def working(values: np.ndarray) -> np.ndarray:
-            return rk.to_working(c, values.astype(np.float64), *tables)  # type: ignore[no-any-return]
+            return rk.to_working(c, values.astype(np.float64), *tables)
 
         self.start_bound, self.finish_bound = working(prep.start_bound), working(prep.finish_bound)
         self.start_limit, self.finish_limit = working(prep.start_limit), working(prep.finish_limit)
@@ -254,7 +254,7 @@ class _Axis:
         """Simulated times back on the project's elapsed axis."""
         if self.flag_calendar < 0:
             return values
-        return rk.to_elapsed(self.flag_calendar, values, like, *self.flag_tables)  # type: ignore[no-any-return]
+        return rk.to_elapsed(self.flag_calendar, values, like, *self.flag_tables)
 
     def mean(self, working: np.ndarray) -> float:
         """The mean time (as a finish), averaged in working time where the passes ran so."""
