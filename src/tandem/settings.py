@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tandem.collab",
     "tandem.products",
     "tandem.projects",
+    "tandem.finance",
     "tandem.web",
 ]
 

@@ -10,6 +10,7 @@ seed; the passes are the critical-path core's, so fixed estimates give its dates
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,9 @@ class Forecast:
     criticality: dict[str, float]
     sensitivity: list[tuple[str, float]]  # strongest first
     histogram: tuple[list[Any], list[int]]  # bin starts and counts of the finish
+    quantiles: list[Any]  # the finish at 0, 1, ..., 100 % (for combining forecasts)
+    cost: Percentiles | None = None  # cost of the work still to do, when rates are given
+    cost_quantiles: list[float] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The documented JSON shape (before converting times to text)."""
@@ -59,6 +63,7 @@ class Forecast:
             "tasks": {k: {"criticality": c} for k, c in self.criticality.items()},
             "drivers": [{"task": k, "correlation": c} for k, c in self.sensitivity],
             "histogram": {"start": self.histogram[0], "count": self.histogram[1]},
+            **({} if self.cost is None else {"cost": self.cost.as_dict()}),
         }
 
 
@@ -102,9 +107,16 @@ def pert_table(shape: float, grid: int = 1024) -> np.ndarray:
 
 
 def forecast(
-    project: ProjectSpec, iterations: int = 10_000, seed: int = 0, bins: int = 40
+    project: ProjectSpec,
+    iterations: int = 10_000,
+    seed: int = 0,
+    bins: int = 40,
+    cost_rates: Mapping[str, float] | None = None,
 ) -> Forecast:
-    """Simulate the project ``iterations`` times."""
+    """Simulate the project ``iterations`` times.
+
+    ``cost_rates`` gives tasks a cost per unit of duration; the forecast then also reports the
+    cost of the work still to do (what is left of started tasks, all of unstarted ones)."""
     if not 1 <= iterations <= 1_000_000:
         raise Invalid("Run between 1 and 1,000,000 iterations.", field="iterations")
     scheduler = ProjectScheduler(project)
@@ -137,19 +149,24 @@ def forecast(
         if milestone or task.deadline is not None:
             watch_ids.append((task.id, layout.finish_node[i], milestone))
     watch = np.array([rank[node] for _, node, _ in watch_ids], dtype=np.int64)
+    rate = np.zeros(n)
+    for task_id, value in (cost_rates or {}).items():
+        row = layout.index.get(task_id)
+        if row is not None and task_id not in layout.children:
+            rate[rank[layout.start_node[row]]] = value
     # Finished work is never critical (as in the deterministic schedule).
     done = np.zeros(n, dtype=np.bool_)
     for i, task in enumerate(project.tasks):
         if task.actual_finish is not None:
             done[rank[layout.finish_node[i]]] = True
     axis = _Axis(prep, net.calendars, net.status)
-    finish_w, seen_w, finish_like, seen_like, critical, sx, sxx, sxy = rk.simulate(
+    finish_w, seen_w, finish_like, seen_like, spend, critical, sx, sxx, sxy = rk.simulate(
         seed, iterations, CHUNKS, low, mode, high, kind, which, tables,
         prep.duration, axis.remaining, prep.succ_ptr, prep.succ_to, prep.succ_type,
         prep.succ_lag, prep.succ_elapsed, axis.calendar, axis.start_bound, axis.finish_bound,
         axis.start_limit, axis.finish_limit, axis.fixed_start, axis.fixed_finish, done,
         axis.status, *axis.tables, watch, axis.flag_calendar, axis.bound_like, axis.fixed_like,
-        *axis.flag_tables,
+        *axis.flag_tables, rate,
     )  # fmt: skip
     finish = axis.elapsed(finish_w, finish_like)
     seen = axis.elapsed(seen_w, seen_like)
@@ -208,7 +225,19 @@ def forecast(
         criticality=criticality,
         sensitivity=drivers[:10],
         histogram=([to_time(e) for e in edges[:-1]], counts.tolist()),
+        quantiles=[
+            to_time(float(v)) for v in np.percentile(finish, range(101), method="inverted_cdf")
+        ],
+        cost=None if cost_rates is None else _money(spend),
+        cost_quantiles=None
+        if cost_rates is None
+        else [float(v) for v in np.percentile(spend, range(101))],
     )
+
+
+def _money(spend: np.ndarray) -> Percentiles:
+    p50, p80, p95 = (float(v) for v in np.percentile(spend, [50, 80, 95]))
+    return Percentiles(p50, p80, p95, float(spend.mean()))
 
 
 class _Axis:

@@ -190,18 +190,20 @@ def simulate(seed, iterations, chunks, low, mode, high, kind, which, tables, pla
              succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed, cal, start_bound,
              finish_bound, start_limit, finish_limit, fixed_start, fixed_finish, done, status,
              cal_ptr, iv_start, iv_end, iv_cum, watch, flag_cal, bound_like, fixed_like,
-             f_ptr, f_start, f_end, f_cum):
+             f_ptr, f_start, f_end, f_cum, cost_rate):
     """``iterations`` simulated schedules. Returns the project finish and the ``watch``ed
     tasks' finishes per iteration, and per task: how often critical, and the sums of its
     duration, its square and its product with the finish (for correlations).
 
     With ``flag_cal`` >= 0 the passes run in working minutes of that one calendar (tables
     ``f_*``), and each finish also says whether it sits at a start position (see
-    ``boundary_flags``), so it converts back to exactly the time the calendar passes give."""
+    ``boundary_flags``), so it converts back to exactly the time the calendar passes give.
+    ``cost_rate`` (per unit of duration) prices the work still to do in each iteration."""
     n = low.shape[0]
     finish = np.empty(iterations)
     watched = np.empty((iterations, watch.shape[0]))
     finish_like = np.zeros(iterations, dtype=np.bool_)
+    cost = np.zeros(iterations)
     watched_like = np.zeros((iterations, watch.shape[0]), dtype=np.bool_)
     crit = np.zeros((chunks, n))
     sx = np.zeros((chunks, n))
@@ -241,13 +243,17 @@ def simulate(seed, iterations, chunks, low, mode, high, kind, which, tables, pla
             mark_critical(es, ef, end, succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed,
                           duration, cal, start_limit, finish_limit, fixed_start, fixed_finish,
                           left, done, cal_ptr, iv_start, iv_end, iv_cum, critical)
+            spend = 0.0
             for j in range(n):
                 d = duration[j]
+                if cost_rate[j] != 0.0 and not done[j]:
+                    spend += cost_rate[j] * (d if np.isnan(left[j]) else left[j])
                 if critical[j]:
                     crit[c, j] += 1.0
                 sx[c, j] += d
                 sxx[c, j] += d * d
                 sxy[c, j] += d * end
+            cost[it] = spend
     total_crit = np.zeros(n)
     total_x = np.zeros(n)
     total_xx = np.zeros(n)
@@ -257,5 +263,5 @@ def simulate(seed, iterations, chunks, low, mode, high, kind, which, tables, pla
         total_x += sx[c]
         total_xx += sxx[c]
         total_xy += sxy[c]
-    return (finish, watched, finish_like, watched_like, total_crit, total_x, total_xx,
+    return (finish, watched, finish_like, watched_like, cost, total_crit, total_x, total_xx,
             total_xy)

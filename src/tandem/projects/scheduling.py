@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -130,7 +131,17 @@ def task_spec(task: Task, clock: LocalTime, resources: dict[str, float]) -> Task
         actual_finish=clock.local(task.actual_finish),
         percent_complete=float(task.percent_complete),
         resources=resources,
+        # A forecast samples the three-point estimate when all three are given.
+        **_estimate(task),
     )
+
+
+def _estimate(task: Task) -> dict[str, Any]:
+    values = (task.optimistic, task.most_likely, task.pessimistic)
+    if any(v is None for v in values):
+        return {}
+    low, mode, high = (float(v) for v in values)  # type: ignore[arg-type]
+    return {"optimistic": low, "most_likely": mode, "pessimistic": high, "distribution": "pert"}
 
 
 def load_spec(project: Project) -> tuple[ProjectSpec, LocalTime, dict[str, Task]]:

@@ -34,15 +34,11 @@ MINUTES_PER_DAY = 480
 
 
 def planned_costs(project: Project) -> dict[int, int]:
-    """Each task's planned cost in minor units: its fixed cost plus, per assignment, units ×
-    working hours × the resource's rate."""
-    costs = dict(Task.objects.filter(project=project).values_list("id", "fixed_cost"))
-    rows = Assignment.objects.filter(task__project=project).values_list(
-        "task_id", "units", "task__duration", "resource__cost_rate"
-    )
-    for task_id, units, duration, rate in rows:
-        costs[task_id] = costs.get(task_id, 0) + round(units * duration / 60 * rate)
-    return costs
+    """Each task's planned cost in minor units (fixed cost plus its assignments' work at the
+    rates in effect while it runs); finance owns the rates."""
+    from tandem.finance.costs import planned_costs as costs_of  # finance builds on projects
+
+    return costs_of(project)
 
 
 # -- baselines -------------------------------------------------------------------------------

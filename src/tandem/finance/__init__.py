@@ -1,0 +1,1 @@
+"""Finance: cost rates, time entries and expenses, earned value snapshots and forecasts."""
