@@ -82,8 +82,8 @@ def preview_time_entries(actor: Actor, project_id: int, text: str) -> TimesheetP
     outline = {row.outline.number: row.task for row in task_rows(project)}
     by_id = {str(task.pk): task for task in outline.values()}
     by_name: dict[str, list[Any]] = {}
-    for task in outline.values():
-        by_name.setdefault(task.name.strip().lower(), []).append(task)
+    for named_task in outline.values():
+        by_name.setdefault(named_task.name.strip().lower(), []).append(named_task)
     people = {
         m.user.email.lower(): m.user
         for m in Membership.objects.filter(organisation=access.organisation).select_related("user")
