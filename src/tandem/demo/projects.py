@@ -159,8 +159,13 @@ SLIPS: dict[str, dict[str, int]] = {
 }
 
 
-def _progress_to(project: Project, ref: dict[str, Task], today: date) -> None:
-    """Record progress up to ``today`` as if the team had worked to plan, except the SLIPS."""
+def _progress_to(
+    project: Project, ref: dict[str, Task], today: date, *, final: bool = True
+) -> None:
+    """Record progress up to ``today`` as if the team had worked to plan, except the SLIPS.
+
+    Before the ``final`` day the slips act as ceilings (the slipped work never got further
+    than it is today), so progress only ever rises from week to week."""
     refs = {task.pk: r for r, task in ref.items()}
     # Work after a slipped task cannot have happened yet: nothing downstream of one progresses.
     after: dict[str, set[str]] = {}
@@ -189,7 +194,7 @@ def _progress_to(project: Project, ref: dict[str, Task], today: date) -> None:
         slip = SLIPS.get(refs.get(task.pk, ""))
         if refs.get(task.pk) in held and slip is None:
             continue
-        if slip is not None:
+        if slip is not None and final:
             updates.append({"id": task.pk, "version": task.version, **slip})
             continue
         if task.finish.date() < today:
@@ -201,8 +206,13 @@ def _progress_to(project: Project, ref: dict[str, Task], today: date) -> None:
             percent = min(90, max(10, round(spent * 10) * 10))
         else:
             continue
+        if slip is not None:
+            percent = min(percent, slip["percent_complete"])
+        if percent <= task.percent_complete:
+            continue
         updates.append({"id": task.pk, "version": task.version, "percent_complete": percent})
-    services_tasks.update_tasks(OPERATOR, project.pk, updates)
+    if updates:
+        services_tasks.update_tasks(OPERATOR, project.pk, updates)
 
 
 def _monday(day: date) -> date:
@@ -278,7 +288,17 @@ def load(organisation: Organisation, today: date | None = None) -> Project:
 
     services_plan.save_baseline(OPERATOR, project.pk, name="Approved plan")
 
+    from tandem.demo import finance
+
+    finance.prepare(organisation, project, ref, resources)
+    # Week by week: progress to each Friday, the time worked that week, a snapshot.
+    friday = start + timedelta(days=4)
+    while friday < today:
+        _progress_to(project, ref, friday, final=False)
+        finance.week_worked(project, friday)
+        friday += timedelta(weeks=1)
     _progress_to(project, ref, today)
+    finance.week_worked(project, today, snapshot=False)
     services.update_project(
         OPERATOR, project.pk, version=Project.objects.get(pk=project.pk).version, status_date=today
     )

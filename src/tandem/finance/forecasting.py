@@ -38,7 +38,9 @@ def compute(
     result = forecast(spec, iterations=iterations, seed=seed, cost_rates=rates)
 
     def moment(value: Any) -> str:
-        return clock.aware(value).astimezone(UTC).isoformat()  # type: ignore[union-attr]
+        # To the minute: the simulation's fractions of a minute mean nothing to a plan.
+        local = (value + timedelta(seconds=30)).replace(second=0, microsecond=0)
+        return clock.aware(local).astimezone(UTC).isoformat()  # type: ignore[union-attr]
 
     def percentiles(p: Any) -> dict[str, str]:
         return {key: moment(value) for key, value in p.as_dict().items()}
