@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("tandem.accounts.urls")),
     path("", include("tandem.products.urls")),
     path("", include("tandem.projects.urls")),
+    path("", include("tandem.finance.urls")),
+    path("", include("tandem.finance.urls_report")),
     path("", include("tandem.web.urls")),
 ]
 
