@@ -1,7 +1,7 @@
 """Finance pages: costs and earned value, forecasts, time entries, expenses and rates."""
 
-from django.urls import path  # noqa: F401  (routes are added below as pages land)
+from django.urls import URLPattern
 
 app_name = "finance"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns: list[URLPattern] = []

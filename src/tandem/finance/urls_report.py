@@ -1,7 +1,7 @@
 """Status report pages and downloads."""
 
-from django.urls import path  # noqa: F401  (routes are added below as pages land)
+from django.urls import URLPattern
 
 app_name = "reports"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns: list[URLPattern] = []

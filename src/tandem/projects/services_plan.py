@@ -25,7 +25,6 @@ from tandem.projects.models import (
     Project,
     ProjectTemplate,
     Resource,
-    Task,
 )
 from tandem.projects.scheduling import reschedule
 from tandem.versioning import bump, expect_version
