@@ -30,6 +30,8 @@ from tandem.projects.access import access_project
 from tandem.projects.models import Baseline, BaselineTask, Project, Task
 from tandem.projects.scheduling import LocalTime, work_calendar
 
+MIN_SPI_T = 0.1
+
 
 def today_in(project: Project) -> date:
     """Today in the project's organisation's time zone."""
@@ -127,8 +129,13 @@ class _Axis:
         return self.at_local(self.clock.day_end(day)) - self.zero
 
     def day_of(self, w: float) -> date:
-        minutes = self.table.finish_at(max(w + self.zero, 0.0))
-        return (self.origin + timedelta(minutes=minutes)).date()
+        w = max(w + self.zero, 0.0)
+        total = self.table.total
+        if w > total:
+            # Past the table (a forecast well beyond the plan): count on in the calendar.
+            end = self.origin + timedelta(minutes=self.table.finish_at(total))
+            return self.clock.calendar.add_working(end, w - total).date()
+        return (self.origin + timedelta(minutes=self.table.finish_at(w))).date()
 
 
 def _leaf_tasks(project: Project) -> list[Task]:
@@ -191,8 +198,11 @@ def earned_value_of(
     status = axis.end_of(as_of)
     result = figures(items, status, start=0.0)
     planned_finish = axis.day_of(result.planned_duration)
+    # Below an SPI(t) of 0.1 (hardly anything earned yet) a finish forecast means nothing.
     forecast_finish = (
-        None if result.forecast_duration is None else axis.day_of(result.forecast_duration)
+        axis.day_of(result.forecast_duration)
+        if result.forecast_duration is not None and (result.spi_t or 0) >= MIN_SPI_T
+        else None
     )
     tasks = [
         TaskValue(

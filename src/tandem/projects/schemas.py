@@ -89,6 +89,7 @@ class TaskIn(Schema):
     priority: int = Field(500, ge=0, le=1000, description="Levelling: higher moves less")
     pinned: bool = Field(False, description="Levelling leaves the task where it is")
     fixed_cost: int = Field(0, ge=0)
+    earning_rule: str = Field("percent", description="percent, 0/100 or 50/50")
     notes: str = ""
 
 
@@ -112,6 +113,7 @@ class TaskPatch(Schema):
     priority: int | None = Field(None, ge=0, le=1000)
     pinned: bool | None = None
     fixed_cost: int | None = Field(None, ge=0)
+    earning_rule: str | None = None
     notes: str | None = None
 
 
@@ -150,6 +152,7 @@ class TaskOut(Schema):
     priority: int
     pinned: bool
     fixed_cost: int
+    earning_rule: str
     early_start: datetime | None
     early_finish: datetime | None
     late_start: datetime | None

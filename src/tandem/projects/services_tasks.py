@@ -22,7 +22,7 @@ from tandem.core.permissions import Permission
 from tandem.errors import Conflict, Invalid, NotFound
 from tandem.projects import validation as clean
 from tandem.projects.access import access_project, access_task, require_progress_rights
-from tandem.projects.models import Calendar, Link, Project, Task
+from tandem.projects.models import EARNING_RULES, Calendar, Link, Project, Task
 from tandem.projects.scheduling import LocalTime, reschedule, work_calendar
 from tandem.projects.services import field_names
 from tandem.versioning import bump, expect_version
@@ -45,6 +45,7 @@ TASK_FIELDS = (
         "deadline",
         "priority",
         "fixed_cost",
+        "earning_rule",
         "pinned",
     }
 )
@@ -122,6 +123,12 @@ def _clean_task_fields(
             cleaned[field] = bool(value)
         elif field == "fixed_cost":
             cleaned[field] = clean.money(value, "fixed_cost") or 0
+        elif field == "earning_rule":
+            if value not in EARNING_RULES:
+                raise Invalid(
+                    f"The earning rule is one of {', '.join(EARNING_RULES)}.", field=field
+                )
+            cleaned[field] = value
         elif field == "parent_id":
             cleaned[field] = _clean_parent(project, task, value)
         elif field == "position":
