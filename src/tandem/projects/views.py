@@ -66,6 +66,9 @@ def tabs(access: Access, project: Project, current: str) -> dict[str, Any]:
         ("workload", "Workload", "projects:project_workload"),
         ("leveling", "Levelling", "projects:leveling"),
         ("baselines", "Baselines", "projects:baselines"),
+        ("costs", "Costs", "finance:costs"),
+        ("forecast", "Forecast", "finance:forecast"),
+        ("time", "Time", "finance:time"),
     ]
     if access.can(Permission.EDIT_PLAN):
         names.append(("settings", "Settings", "projects:settings"))

@@ -17,6 +17,7 @@ from tandem.accounts.access import Access
 from tandem.accounts.queries import list_members
 from tandem.core.permissions import Permission
 from tandem.errors import DomainError, Invalid
+from tandem.finance.queries import list_rates
 from tandem.projects import queries, services, services_plan, services_tasks
 from tandem.projects.access import may_update_progress
 from tandem.projects.forms import ResourceForm
@@ -237,14 +238,21 @@ def resources(request: HttpRequest, access: Access) -> HttpResponse:
                 )
         else:
             status = 422
+    resources = list(queries.list_resources(signed_in(request), access.organisation.pk))
+    show_rates = access.can(Permission.VIEW_COST_RATES)
     return render(
         request,
         "projects/resources.html",
         {
-            "resources": queries.list_resources(signed_in(request), access.organisation.pk),
+            "resources": resources,
             "form": form,
             "can_edit": access.can(Permission.EDIT_PLAN),
-            "show_rates": access.can(Permission.VIEW_COST_RATES),
+            "show_rates": show_rates,
+            # Dated rates (finance): shown only to roles that may see rates.
+            "rates": [(r, list(list_rates(signed_in(request), r.pk))) for r in resources]
+            if show_rates
+            else [],
+            "can_manage_rates": access.can(Permission.MANAGE_FINANCE),
         },
         status=status,
     )

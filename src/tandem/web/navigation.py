@@ -50,6 +50,7 @@ SECTIONS: tuple[NavSection, ...] = (
         (
             NavItem("Projects", "projects:list", icon="folder"),
             NavItem("My work", "projects:my_work", icon="check"),
+            NavItem("My timesheet", "finance:timesheet", Permission.RECORD_TIME, icon="clock"),
             NavItem("Dashboard", "projects:dashboard", icon="gauge"),
             NavItem("Workload", "projects:workload", icon="bars"),
             NavItem("Resources", "projects:resources", icon="people"),
