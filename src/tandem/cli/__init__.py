@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from tandem.cli import accounts, db, demo, forecast, products, projects, schedule, serve
+from tandem.cli import accounts, db, demo, forecast, products, projects, report, schedule, serve
 
 app = typer.Typer(
     name="tandem",
@@ -30,6 +30,7 @@ app.add_typer(accounts.org_app, name="org")
 app.add_typer(products.product_app, name="product")
 app.add_typer(products.metric_app, name="metric")
 app.add_typer(projects.project_app, name="project")
+app.command("report")(report.report)
 
 
 def main() -> None:

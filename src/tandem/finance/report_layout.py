@@ -37,6 +37,16 @@ class Table:
     align: str
     empty: str = "None."
 
+    @property
+    def header(self) -> list[tuple[str, str]]:
+        """Each column's title with its alignment (for templates, which cannot index)."""
+        return list(zip(self.columns, self.align, strict=True))
+
+    @property
+    def cells(self) -> list[list[tuple[str, str]]]:
+        """Each row's cells with their column's alignment."""
+        return [list(zip(row, self.align, strict=True)) for row in self.rows]
+
 
 @dataclass(frozen=True)
 class Section:

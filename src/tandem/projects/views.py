@@ -69,6 +69,7 @@ def tabs(access: Access, project: Project, current: str) -> dict[str, Any]:
         ("costs", "Costs", "finance:costs"),
         ("forecast", "Forecast", "finance:forecast"),
         ("time", "Time", "finance:time"),
+        ("report", "Report", "reports:report"),
     ]
     if access.can(Permission.EDIT_PLAN):
         names.append(("settings", "Settings", "projects:settings"))
