@@ -10,7 +10,18 @@ import sys
 
 import typer
 
-from tandem.cli import accounts, db, demo, forecast, products, projects, report, schedule, serve
+from tandem.cli import (
+    accounts,
+    db,
+    demo,
+    finance,
+    forecast,
+    products,
+    projects,
+    report,
+    schedule,
+    serve,
+)
 
 app = typer.Typer(
     name="tandem",
@@ -31,6 +42,7 @@ app.add_typer(products.product_app, name="product")
 app.add_typer(products.metric_app, name="metric")
 app.add_typer(projects.project_app, name="project")
 app.command("report")(report.report)
+app.command("snapshot")(finance.snapshot)
 
 
 def main() -> None:
