@@ -262,3 +262,20 @@ def test_person_must_be_a_member(costed: Costed, make_user: Callable[..., User])
     with pytest.raises(Invalid, match="member"):
         services.record_time(costed.planner, costed.build.pk, worked_on=costed.start,
                              minutes=60, person_id=stranger.pk)  # fmt: skip
+
+
+def test_the_snapshot_command_keeps_each_active_projects_figures(
+    costed: Costed, org: Organisation, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    import sys
+
+    from tandem.cli import app
+    from tandem.cli.errors import run
+
+    day = costed.start + timedelta(days=2)
+    monkeypatch.setattr(sys, "argv", ["tandem", "snapshot", "--org", org.slug, "--as-of",
+                                      day.isoformat()])  # fmt: skip
+    assert run(app) == 0
+    assert f"{org.slug}: 1 project(s)" in capsys.readouterr().out
+    assert EvmSnapshot.objects.get().status_date == day
