@@ -10,6 +10,7 @@ combined by sampling their stored quantiles, as independent.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -179,11 +180,24 @@ def combine(forecasts: list[dict[str, Any]], seed: int = 0) -> tuple[np.ndarray,
     return finish, cost
 
 
+def task_labels(project: Project) -> dict[int, str]:
+    """Task names that say which task they mean: a name used twice carries its parent's
+    (a project often has "Offline mode" under both its iOS and its Android app)."""
+    rows = list(Task.objects.filter(project=project).values_list("id", "name", "parent_id"))
+    names = {task_id: name for task_id, name, _ in rows}
+    counts = Counter(name for _, name, _ in rows)
+    return {
+        task_id: f"{name} ({names[parent]})" if counts[name] > 1 and parent in names else name
+        for task_id, name, parent in rows
+    }
+
+
 def _project_risks(project: Project, forecast: dict[str, Any], target: date | None) -> list[Risk]:
-    from tandem.finance.queries import current_indices  # queries builds on this module
+    from tandem.finance.queries import current_indices, earned_value_of  # builds on this module
 
     risks = []
-    drivers = [d["name"] for d in forecast["drivers"][:3]]
+    labels = task_labels(project)
+    drivers = [labels.get(int(d["task"]), d["name"]) for d in forecast["drivers"][:3]]
     if target is not None:
         p80 = datetime.fromisoformat(forecast["finish"]["p80"])
         if p80.date() > target:
@@ -193,12 +207,21 @@ def _project_risks(project: Project, forecast: dict[str, Any], target: date | No
     if probability is not None and probability < 0.5:
         text = f"{probability:.0%} chance of meeting the project deadline"
         risks.append(Risk(project, text, "deadline", probability, drivers))
-    for name, value in current_indices(project).items():
-        if value is not None and value < 0.9:
-            risks.append(Risk(project, f"{name} {value:.2f} (below 0.90)", name, value, drivers))
-    late = Task.objects.filter(project=project, deadline_missed=True).values_list("name", flat=True)
+    low = {k: v for k, v in current_indices(project).items() if v is not None and v < 0.9}
+    if low:
+        # The tasks behind a low index: furthest behind plan (SPI), most over cost (CPI).
+        values = earned_value_of(project).tasks
+        behind = sorted((t for t in values if t.schedule_variance < -0.5),
+                        key=lambda t: t.schedule_variance)  # fmt: skip
+        over = sorted((t for t in values if t.cost_variance < -0.5),
+                      key=lambda t: t.cost_variance)  # fmt: skip
+        for name, value in low.items():
+            worst = behind if name == "SPI" else over
+            tasks = [labels.get(t.task.pk, t.task.name) for t in worst[:3]]
+            risks.append(Risk(project, f"{name} {value:.2f} (below 0.90)", name, value, tasks))
+    late = Task.objects.filter(project=project, deadline_missed=True).values_list("id", flat=True)
     if late:
-        names = list(late[:3])
+        names = [labels[task_id] for task_id in late[:3]]
         risks.append(Risk(project, f"{len(late)} task deadline(s) missed", "float", None, names))
     return risks
 

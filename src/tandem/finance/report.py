@@ -10,7 +10,6 @@ everywhere.
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -18,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from tandem.accounts.actors import Actor
 from tandem.errors import Invalid
-from tandem.finance.forecasting import forecast_of
+from tandem.finance.forecasting import forecast_of, task_labels
 from tandem.finance.models import EvmSnapshot
 from tandem.finance.queries import EarnedValue, earned_value_of, today_in
 from tandem.finance.report_layout import Section, day_text, days_text, layout, money_text
@@ -192,7 +191,7 @@ def build_status_report(
     value = earned_value_of(project, day)
     zone = ZoneInfo(project.organisation.time_zone)
     rows = task_rows(project)
-    names = _labels(rows)
+    names = task_labels(project)
     leaves = [r.task for r in rows if not r.summary]
     forecast = forecast_of(project) if leaves else None
     report = StatusReport(
@@ -223,19 +222,6 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> date | None:
 
 def _forecast_day(text: str | None, zone: ZoneInfo) -> date | None:
     return None if not text else _local(datetime.fromisoformat(text), zone)
-
-
-def _labels(rows: list[Row]) -> dict[int, str]:
-    """Task names that say which task they mean: a name used twice carries its parent's."""
-    counts = Counter(r.task.name for r in rows)
-    by_id = {r.task.pk: r.task for r in rows}
-    labels = {}
-    for row in rows:
-        task = row.task
-        parent = by_id.get(task.parent_id) if task.parent_id else None
-        ambiguous = counts[task.name] > 1 and parent is not None
-        labels[task.pk] = f"{task.name} ({parent.name})" if ambiguous else task.name  # type: ignore[union-attr]
-    return labels
 
 
 def _schedule(

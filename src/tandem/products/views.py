@@ -19,7 +19,13 @@ from tandem.accounts.queries import list_members
 from tandem.core.lifecycle import ACTIVE_STAGES, Stage
 from tandem.core.permissions import Permission, can
 from tandem.errors import DomainError
-from tandem.products import queries, queries_metrics, services, services_lifecycle
+from tandem.products import (
+    queries,
+    queries_forecast,
+    queries_metrics,
+    services,
+    services_lifecycle,
+)
 from tandem.products.delivery import delivery_by_product
 from tandem.products.forms import (
     CommentForm,
@@ -50,6 +56,7 @@ def portfolio(request: HttpRequest, access: Access) -> HttpResponse:
         "products/portfolio.html",
         {
             "rows": [{"row": row, "delivery": delivery.get(row.product.pk)} for row in rows],
+            "outlook": queries_forecast.roadmap_outlook(member(request), access.organisation.pk),
             "stages": list(ACTIVE_STAGES),
             "can_edit": access.can(Permission.EDIT_PRODUCT),
         },
@@ -183,6 +190,9 @@ def _overview(
             "stakeholders": list(product.stakeholders.all()),
             "teams": list(product.teams.all()),
             "criteria_by_stage": _criteria_by_stage(user, product),
+            "outlook": queries_forecast.roadmap_outlook(
+                user, access.organisation.pk, product_id=product.pk
+            ),
         }
     )
     return context, product

@@ -17,7 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.accounts.access import Access
 from tandem.core.permissions import Permission
 from tandem.errors import DomainError, Invalid
-from tandem.products import queries, queries_metrics, queries_roadmap, services_roadmap
+from tandem.products import (
+    queries,
+    queries_forecast,
+    queries_metrics,
+    queries_roadmap,
+    services_roadmap,
+)
 from tandem.products.access import not_found
 from tandem.products.delivery import delivery_of_item
 from tandem.products.forms import CommentForm, ImpactForm, MoveForm, RoadmapItemForm
@@ -295,6 +301,7 @@ def _item_context(
             "comment_form": CommentForm(initial={"item_id": item.pk}),
             "goals": list(item.goals.all()),
             "deliveries": delivery_of_item(user, item),
+            "outlook": queries_forecast.item_outlook(user, item.pk),
         }
     )
     return context

@@ -95,3 +95,13 @@ def rank_of(scored: Any, ranking: str) -> int | None:
 def split_csv(text: str) -> list[str]:
     """ "a,b,c" → ["a", "b", "c"], for short fixed lists in templates."""
     return [part.strip() for part in text.split(",")]
+
+
+@register.filter
+def amount(minor: Any, currency: str = "") -> str:
+    """Minor units as whole major units with the currency: 15214408, "EUR" → EUR 152,144."""
+    if minor is None or minor == "":
+        return "—"
+    major = round(float(minor) / 100)
+    text = f"{abs(major):,}".replace(",", "\u202f")
+    return f"{'−' if major < 0 else ''}{currency} {text}".strip()
