@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("tandem.accounts.urls")),
     path("", include("tandem.products.urls")),
     path("", include("tandem.projects.urls")),
+    path("", include("tandem.interop.urls")),
     path("", include("tandem.web.urls")),
 ]
 
