@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from tandem.cli import accounts, db, demo, products, projects, schedule, serve
+from tandem.cli import accounts, db, demo, exchange, products, projects, schedule, serve
 
 app = typer.Typer(
     name="tandem",
@@ -29,6 +29,10 @@ app.add_typer(accounts.org_app, name="org")
 app.add_typer(products.product_app, name="product")
 app.add_typer(products.metric_app, name="metric")
 app.add_typer(projects.project_app, name="project")
+app.command("csv-export")(exchange.csv_export)
+app.command("csv-import")(exchange.csv_import)
+app.command("backup")(exchange.backup)
+app.command("restore")(exchange.restore)
 
 
 def main() -> None:

@@ -18,13 +18,16 @@ from django.utils.text import slugify
 
 from tandem.accounts.access import Access
 from tandem.accounts.actors import Actor
+from tandem.accounts.models import Organisation
 from tandem.core.permissions import Permission
 from tandem.errors import DomainError, Invalid, NotFound
 from tandem.interop import csv_measurements, csv_roadmap, csv_tasks
 from tandem.interop.csv_rows import Table
 from tandem.products.access import access_row
 from tandem.products.models import Metric, Product
+from tandem.products.queries import find_products_by_key
 from tandem.projects.access import access_project
+from tandem.projects.models import Project
 
 PREVIEW_ROWS = 200  # rows shown in a preview besides those with errors
 
@@ -209,3 +212,37 @@ def import_csv(actor: Actor, kind_name: str, target_id: int, text: str) -> tuple
     kind = get_kind(kind_name)
     result = kind.load(actor, target_id, text)
     return result, kind.describe(result)
+
+
+def find_target(kind_name: str, name: str, organisation: Organisation | None = None) -> int:
+    """The id of the project (key or id), product (key or id) or metric ("product/metric" keys,
+    or id) a command line names; NotFound, or Invalid when the name is ambiguous."""
+    kind = get_kind(kind_name)
+    scope: dict[str, Any] = {}
+    found: list[Any]
+    if kind.name == "tasks":
+        if organisation is not None:
+            scope["organisation"] = organisation
+        found = list(Project.objects.filter(key=name.strip().upper(), **scope))
+        if not found and name.isdigit():
+            found = list(Project.objects.filter(pk=int(name), **scope))
+    elif kind.name == "roadmap":
+        found = find_products_by_key(name, organisation)
+    else:
+        if organisation is not None:
+            scope["product__organisation"] = organisation
+        product, _, metric = name.partition("/")
+        if metric:
+            found = list(
+                Metric.objects.filter(
+                    product__key=product.strip().lower(), key=metric.strip().lower(), **scope
+                )
+            )
+        else:
+            found = list(Metric.objects.filter(pk=int(name), **scope)) if name.isdigit() else []
+    if not found:
+        what = {"tasks": "project", "roadmap": "product", "measurements": "metric"}[kind.name]
+        raise NotFound(f"No {what} '{name}'.", code=f"{what}.not_found")
+    if len(found) > 1:
+        raise Invalid(f"'{name}' names several; add --org.", field="target")
+    return int(found[0].pk)

@@ -268,7 +268,11 @@ class _Checker:
             if value is not None:
                 fields[column] = value
         start, finish = fields.get("actual_start"), fields.get("actual_finish")
-        if start is not None and finish is not None and _comparable(finish) < _comparable(start):
+        if (
+            start is not None
+            and finish is not None
+            and _comparable(finish, end=True) < _comparable(start, end=False)
+        ):
             self.error(line, "actual_finish", "The actual finish lies before the actual start.")
         text = row.get("percent_complete", "")
         if not cells.is_blank(text):
@@ -419,10 +423,12 @@ class _Checker:
                     stack.append(iter(successors.get(nxt, [])))
 
 
-def _comparable(value: date | datetime) -> datetime:
+def _comparable(value: date | datetime, *, end: bool) -> datetime:
+    """A local moment to compare: a bare date spans its whole day (the service, knowing the
+    calendar's working hours, checks the exact moments again)."""
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)
-    return datetime.combine(value, datetime.min.time())
+    return datetime.combine(value, time.max if end else time.min)
 
 
 def read_tasks(text: str) -> Table:

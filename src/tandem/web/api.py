@@ -128,6 +128,7 @@ def health(request: HttpRequest) -> dict[str, str]:
 def _register_routers() -> None:
     from tandem.accounts.api import router as accounts_router
     from tandem.collab.api import router as collab_router
+    from tandem.interop.api import router as interop_router
     from tandem.products.api import router as products_router
     from tandem.projects.api import router as projects_router
 
@@ -135,6 +136,7 @@ def _register_routers() -> None:
     api.add_router("", collab_router)
     api.add_router("", products_router)
     api.add_router("", projects_router)
+    api.add_router("", interop_router)
 
 
 _register_routers()
