@@ -1,14 +1,15 @@
 """REST endpoints of the exchange: CSV export, preview and import for tasks, roadmap items and
-measurements; calendar feeds (create, list, revoke, regenerate)."""
+measurements; calendar feeds (list, create, regenerate, revoke)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from tandem.interop import csv_exchange
+from tandem.interop import csv_exchange, feeds
 from tandem.web.http import actor
 
 router = Router(tags=["exchange"])
@@ -73,3 +74,82 @@ def import_csv(
 ) -> Status[dict[str, Any]]:
     result, summary = csv_exchange.import_csv(actor(request), kind, target_id, payload.csv)
     return Status(201, {"created": result.created, "summary": summary})
+
+
+# -- calendar feeds ----------------------------------------------------------------------------
+
+
+class FeedIn(Schema):
+    kind: Literal["project", "product", "my_work"]
+    target_id: int | None = Field(None, description="The project or product; none for my_work.")
+
+
+class FeedOut(Schema):
+    id: int
+    kind: str
+    target_id: int | None
+    title: str
+    prefix: str = Field(..., description="The start of the secret, to recognise the link.")
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class NewFeedOut(FeedOut):
+    url: str = Field(..., description="The subscription link; shown only in this response.")
+
+
+def _feed(view: feeds.FeedView, url: str | None = None) -> dict[str, Any]:
+    feed = view.feed
+    body: dict[str, Any] = {
+        "id": feed.pk,
+        "kind": feed.kind,
+        "target_id": feed.target_id,
+        "title": view.title,
+        "prefix": feed.prefix,
+        "created_at": feed.created_at,
+        "last_used_at": feed.last_used_at,
+    }
+    if url is not None:
+        body["url"] = url
+    return body
+
+
+@router.get(
+    "/organisations/{organisation_id}/calendar-feeds",
+    response=list[FeedOut],
+    summary="Your active calendar feeds in the organisation",
+)
+def list_feeds(request: HttpRequest, organisation_id: int) -> list[dict[str, Any]]:
+    return [_feed(view) for view in feeds.list_feeds(actor(request), organisation_id)]
+
+
+@router.post(
+    "/organisations/{organisation_id}/calendar-feeds",
+    response={201: NewFeedOut},
+    summary="Make a calendar feed (iCalendar) of a project, a product or your work",
+)
+def create_feed(
+    request: HttpRequest, organisation_id: int, payload: FeedIn
+) -> Status[dict[str, Any]]:
+    feed, secret = feeds.create_feed(
+        actor(request), organisation_id, kind=payload.kind, target_id=payload.target_id
+    )
+    view = feeds.FeedView(feed, feeds.feed_title(actor(request), feed))
+    return Status(201, _feed(view, feeds.feed_url(secret)))
+
+
+@router.post(
+    "/calendar-feeds/{feed_id}/regenerate",
+    response={201: NewFeedOut},
+    summary="Replace a feed's link with a new one; the old link stops working",
+)
+def regenerate_feed(request: HttpRequest, feed_id: int) -> Status[dict[str, Any]]:
+    feed, secret = feeds.regenerate_feed(actor(request), feed_id)
+    view = feeds.FeedView(feed, feeds.feed_title(actor(request), feed))
+    return Status(201, _feed(view, feeds.feed_url(secret)))
+
+
+@router.delete("/calendar-feeds/{feed_id}", response={204: None}, summary="Revoke a calendar feed")
+def revoke_feed(request: HttpRequest, feed_id: int) -> Status[None]:
+    feeds.revoke_feed(actor(request), feed_id)
+    return Status(204, None)

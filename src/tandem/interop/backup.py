@@ -22,7 +22,15 @@ from tandem.accounts.actors import Actor
 from tandem.accounts.models import Organisation, User
 from tandem.core.permissions import Permission
 from tandem.errors import Conflict
-from tandem.interop.backup_models import GENERIC_TARGETS, ID_LISTS, Table, tables, tandem_models
+from tandem.interop.backup_models import (
+    GENERIC_TARGETS,
+    ID_LISTS,
+    Table,
+    related,
+    tables,
+    tandem_models,
+    through,
+)
 
 FORMAT = "tandem-backup"
 VERSION = 1
@@ -114,7 +122,7 @@ def _rows(table: Table, numbers: _Numbers) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"id": mine[pk]}
         for f, value in zip(table.fields, values, strict=True):
             if f.is_relation:
-                row[f.name] = numbers.reference(f.related_model, value, f"{where}.{f.name}")
+                row[f.name] = numbers.reference(related(f), value, f"{where}.{f.name}")
             elif (table.label, f.name) in ID_LISTS:
                 target = numbers.by_label[ID_LISTS[(table.label, f.name)]]
                 row[f.name] = [target.get(int(v)) for v in value or []]
@@ -125,20 +133,20 @@ def _rows(table: Table, numbers: _Numbers) -> list[dict[str, Any]]:
             row[id_field] = _generic(numbers, row[kind_field], row[id_field])
         rows.append(row)
     for many in table.many:
-        target = many.related_model
-        through = many.remote_field.through
+        other_model = related(many)
+        links_table = through(many)
         source_name = many.m2m_field_name()
         target_name = many.m2m_reverse_field_name()
         links: dict[int, list[Any]] = {}
         for source, other in (
-            through._default_manager.filter(
+            links_table._default_manager.filter(
                 **{f"{source_name}__{table.path}": numbers.organisation.pk}
             )
             .order_by("pk")
             .values_list(f"{source_name}_id", f"{target_name}_id")
         ):
             links.setdefault(mine[source], []).append(
-                numbers.reference(target, other, f"{table.label}.{many.name}")
+                numbers.reference(other_model, other, f"{table.label}.{many.name}")
             )
         for row in rows:
             row[many.name] = sorted(links.get(row["id"], []))

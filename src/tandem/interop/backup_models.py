@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -53,6 +54,20 @@ class Table:
     deferred: tuple[str, ...] = field(default=())  # foreign keys set after every row exists
 
 
+def related(field: Any) -> type[models.Model]:
+    """The model a relation field points at."""
+    model = field.related_model
+    assert isinstance(model, type) and issubclass(model, models.Model), field
+    return model
+
+
+def through(field: models.ManyToManyField) -> type[models.Model]:
+    """The table that holds a many-to-many field's links."""
+    model = field.remote_field.through
+    assert isinstance(model, type) and issubclass(model, models.Model), field
+    return model
+
+
 def tandem_models() -> list[type[models.Model]]:
     """Every concrete model of every tandem app, by label."""
     found = [
@@ -80,7 +95,7 @@ def _paths() -> dict[type[models.Model], str]:
         changed = False
         for model in candidates:
             for fk in _foreign_keys(model):
-                target = fk.related_model
+                target = related(fk)
                 if fk.null or target is model or target not in paths:
                     continue
                 path = fk.name if target is Organisation else f"{fk.name}__{paths[target]}"
@@ -101,7 +116,7 @@ def _order(paths: dict[type[models.Model], str]) -> tuple[list[type[models.Model
         for model in members:
             needs[model] = set()
             for fk in _foreign_keys(model):
-                target = fk.related_model
+                target = related(fk)
                 if target not in members:
                     continue
                 if target is model or (attempt == "required" and fk.null):
@@ -141,8 +156,7 @@ def tables() -> tuple[Table, ...]:
                 many=tuple(
                     m
                     for m in model._meta.many_to_many
-                    if isinstance(m, models.ManyToManyField)
-                    and m.remote_field.through._meta.auto_created
+                    if isinstance(m, models.ManyToManyField) and through(m)._meta.auto_created
                 ),
                 deferred=tuple(sorted(name for m, name in deferred if m is model)),
             )
@@ -158,6 +172,6 @@ def unaccounted() -> list[str]:
     problems = [m._meta.label_lower for m in tandem_models() if m._meta.label_lower not in covered]
     for table in tables():
         for fk in _foreign_keys(table.model):
-            if fk.related_model not in backed_up | {Organisation, User}:
-                problems.append(f"{table.label}.{fk.name} → {fk.related_model._meta.label_lower}")
+            if related(fk) not in backed_up | {Organisation, User}:
+                problems.append(f"{table.label}.{fk.name} → {related(fk)._meta.label_lower}")
     return problems

@@ -264,9 +264,9 @@ class _Checker:
         elif constraint_date is not None:
             fields["constraint_date"] = constraint_date
         for column in ("deadline", "actual_start", "actual_finish"):
-            value = self.moment(line, row, column)
-            if value is not None:
-                fields[column] = value
+            moment = self.moment(line, row, column)
+            if moment is not None:
+                fields[column] = moment
         start, finish = fields.get("actual_start"), fields.get("actual_finish")
         if (
             start is not None

@@ -39,3 +39,13 @@ class CsvForm(forms.Form):
         if not (data.get("text") or "").strip():
             self.add_error("file", "Choose a CSV file (or paste its text).")
         return data
+
+
+class FeedForm(forms.Form):
+    """Which calendar to follow: "my_work", "project:<id>" or "product:<id>"."""
+
+    follow = forms.ChoiceField(label="Calendar")
+
+    def target(self) -> tuple[str, int | None]:
+        kind, _, pk = self.cleaned_data["follow"].partition(":")
+        return kind, int(pk) if pk else None

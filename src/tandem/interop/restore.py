@@ -23,7 +23,14 @@ from tandem.accounts.models import Organisation, User, normalise_email
 from tandem.accounts.services import RESERVED_SLUGS
 from tandem.errors import Conflict, Forbidden, Invalid
 from tandem.interop.backup import FORMAT, ORGANISATION_FIELDS, USER_FIELDS, VERSION
-from tandem.interop.backup_models import GENERIC_TARGETS, ID_LISTS, Table, tables
+from tandem.interop.backup_models import (
+    GENERIC_TARGETS,
+    ID_LISTS,
+    Table,
+    related,
+    tables,
+    through,
+)
 
 Progress = Callable[[str, int, int], None]
 BATCH = 1000
@@ -67,6 +74,12 @@ def _check_schema(schema: dict[str, Any]) -> None:
                 f"The backup was made by another version of tandem: migration {app}.{name} is "
                 "not applied here. Upgrade tandem (tandem db upgrade) and restore again."
             )
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
+    found = model._meta.get_field(name)
+    assert isinstance(found, models.Field), name
+    return found
 
 
 def _value(field: models.Field, value: Any, where: str) -> Any:
@@ -116,7 +129,7 @@ class _Restore:
 
     def restore_users(self) -> None:
         entries = self.document["users"]
-        fields = {name: User._meta.get_field(name) for name in USER_FIELDS}
+        fields = {name: _field(User, name) for name in USER_FIELDS}
         wanted: dict[str, dict[str, Any]] = {}
         for n, entry in enumerate(entries, start=1):
             if not isinstance(entry, dict) or not isinstance(entry.get("email"), str):
@@ -183,7 +196,7 @@ class _Restore:
                     if row[f.name] is not None:
                         waiting.append((index, f.attname, row[f.name], place))
                 elif f.is_relation:
-                    values[f.attname] = self.reference(f.related_model, row[f.name], place)
+                    values[f.attname] = self.reference(related(f), row[f.name], place)
                 else:
                     values[f.attname] = _value(f, row[f.name], place)
             objects.append(table.model(**values))
@@ -200,7 +213,7 @@ class _Restore:
 
     def restore_many(self, table: Table, rows: list[dict[str, Any]], created: list[Any]) -> None:
         for many in table.many:
-            through = many.remote_field.through
+            links_table = through(many)
             source = f"{many.m2m_field_name()}_id"
             target = f"{many.m2m_reverse_field_name()}_id"
             links = []
@@ -209,9 +222,9 @@ class _Restore:
                 if not isinstance(others, list):
                     raise _bad(f"{table.label} {row['id']}.{many.name}: not a list.")
                 for other in others:
-                    pk = self.reference(many.related_model, other, f"{table.label}.{many.name}")
-                    links.append(through(**{source: obj.pk, target: pk}))
-            through._default_manager.bulk_create(links, batch_size=BATCH)
+                    pk = self.reference(related(many), other, f"{table.label}.{many.name}")
+                    links.append(links_table(**{source: obj.pk, target: pk}))
+            links_table._default_manager.bulk_create(links, batch_size=BATCH)
 
     def finish(self) -> None:
         """Set the references that had to wait — to rows of the same table, many-to-many links,
@@ -233,7 +246,7 @@ class _Restore:
                 kind = getattr(obj, GENERIC_TARGETS[label][0])
                 value = self._generic(kind, number)
             else:
-                value = self.reference(field.related_model, number, place)
+                value = self.reference(related(field), number, place)
             setattr(obj, attname, value)
             by_model.setdefault(type(obj), {}).setdefault(attname, []).append(obj)
         for model, fields in by_model.items():
@@ -285,7 +298,7 @@ def restore_organisation(
     document = read_backup(text)
     _check_schema(document["schema"])
     slug = _slug(document, new_slug)
-    fields = {name: Organisation._meta.get_field(name) for name in ORGANISATION_FIELDS}
+    fields = {name: _field(Organisation, name) for name in ORGANISATION_FIELDS}
     values = {
         name: _value(f, document["organisation"].get(name), f"organisation.{name}")
         for name, f in fields.items()
