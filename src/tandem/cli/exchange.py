@@ -136,9 +136,8 @@ def backup(
 
         text = backup_organisation(OPERATOR, organisation.pk, progress=advance)
     file.write_text(text, encoding="utf-8")
-    console.print(
-        f"Backed up [bold]{organisation.name}[/] to {file} ({len(text.encode()):,} bytes)."
-    )
+    size = len(text.encode())
+    typer.echo(f"Backed up {organisation.name} to {file} ({size:,} bytes).", err=True)
 
 
 def restore(
@@ -163,4 +162,4 @@ def restore(
             bar.update(task, completed=done, total=total, description=f"Restoring {table}")
 
         organisation = restore_organisation(OPERATOR, text, new_slug=as_new_slug, progress=advance)
-    console.print(f"Restored [bold]{organisation.name}[/] as /o/{organisation.slug}/.")
+    typer.echo(f"Restored {organisation.name} as /o/{organisation.slug}/.", err=True)
