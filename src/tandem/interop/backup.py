@@ -70,7 +70,6 @@ class _Numbers:
         self.organisation = organisation
         self.by_label: dict[str, dict[int, int]] = {}
         self.users: dict[int, str] = {}  # user id → email, for the users this backup names
-        self.emails = dict(User.objects.values_list("pk", "email"))
 
     def number(self, table: Table) -> None:
         ids = (
@@ -84,8 +83,9 @@ class _Numbers:
         if pk is None:
             return None
         if target is User:
-            self.users[pk] = self.emails[pk]
-            return self.emails[pk]
+            if pk not in self.users:
+                self.users[pk] = User.objects.values_list("email", flat=True).get(pk=pk)
+            return self.users[pk]
         if target is Organisation:
             if pk != self.organisation.pk:
                 raise Conflict(f"{where} names another organisation.", code="backup.foreign_row")
