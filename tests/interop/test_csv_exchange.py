@@ -214,7 +214,7 @@ def test_upload_preview_fix_and_import_on_the_page(
     html = response.content.decode()
     assert response.status_code == 422
     assert "2 problems found; nothing will be imported until they are fixed." in html
-    assert '<a href="#line-3">Line 3</a> · <code>duration</code>: ' in html
+    assert '<a href="#line-3">Line 3</a> · <span class="csv-column">duration</span>: ' in html
     assert 'class="cell-error" title="&#x27;five days&#x27; is not a duration' in html
     assert "No row has the ID 9." in html
     assert "five days" in html  # the editor holds the file as uploaded
