@@ -13,9 +13,8 @@ created through the projects services in one transaction with one reschedule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -23,12 +22,12 @@ from django.db import transaction
 from tandem.accounts.actors import Actor
 from tandem.core.permissions import Permission
 from tandem.interop import csv_cells as cells
-from tandem.interop.csv_rows import RowError, Table, read_table, refuse, write_table
+from tandem.interop.csv_rows import Table, read_table, refuse, write_table
+from tandem.interop.csv_task_check import TaskChecker
 from tandem.projects import queries, services_plan, services_tasks
 from tandem.projects.access import access_project
-from tandem.projects.models import Assignment, Link, Project, Resource
+from tandem.projects.models import Assignment, Link, Project
 from tandem.projects.scheduling import LocalTime, work_calendar
-from tandem.projects.validation import MAX_MINUTES
 
 CODE = "task.import"
 COLUMNS = (
@@ -84,16 +83,6 @@ class TaskImport:
             f"link{'s' if self.links != 1 else ''} and {self.assignments} "
             f"assignment{'s' if self.assignments != 1 else ''}"
         )
-
-
-@dataclass
-class _Row:
-    line: int
-    ref: str
-    wbs: str | None
-    fields: dict[str, Any]
-    predecessors: list[cells.Predecessor] = field(default_factory=list)
-    resources: list[tuple[int, float]] = field(default_factory=list)
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -171,266 +160,6 @@ def export_tasks(actor: Actor, project_id: int) -> str:
 # -- import ----------------------------------------------------------------------------------
 
 
-class _Checker:
-    """Checks the rows of one file against one project, collecting every error."""
-
-    def __init__(self, project: Project, table: Table) -> None:
-        self.project = project
-        self.table = table
-        self.errors: list[RowError] = []
-        by_name: dict[str, list[Resource]] = {}
-        for resource in Resource.objects.filter(organisation_id=project.organisation_id):
-            by_name.setdefault(resource.name.casefold(), []).append(resource)
-        self.resources = by_name
-
-    def error(self, line: int, column: str, message: str) -> None:
-        self.errors.append(RowError(line, column, message))
-
-    def duration(self, line: int, row: dict[str, str], column: str) -> int | None:
-        text = row.get(column, "")
-        if cells.is_blank(text):
-            return None
-        try:
-            minutes = cells.parse_duration(text)
-        except ValueError as reason:
-            self.error(line, column, f"{reason}.")
-            return None
-        if minutes > MAX_MINUTES:
-            self.error(line, column, "Longer than twenty years.")
-            return None
-        return minutes
-
-    def moment(self, line: int, row: dict[str, str], column: str) -> date | datetime | None:
-        text = row.get(column, "")
-        if cells.is_blank(text):
-            return None
-        try:
-            return cells.parse_moment(text)
-        except ValueError as reason:
-            self.error(line, column, f"{reason}.")
-            return None
-
-    def row(self, line: int, row: dict[str, str], number: int) -> _Row | None:
-        """One row checked; None when it is too broken to take part in later checks."""
-        ref = (row.get("id") or "").strip() or str(number)
-        if not ref.isdigit() or int(ref) < 1:
-            self.error(line, "id", f"'{ref}' is not a row ID (a whole number from 1).")
-            return None
-        fields: dict[str, Any] = {}
-        name = (row.get("name") or "").strip()
-        if not name:
-            self.error(line, "name", "A task needs a name.")
-        elif len(name) > 300:
-            self.error(line, "name", "The name is longer than 300 characters.")
-        fields["name"] = name
-        notes = row.get("notes") or ""
-        if len(notes) > 20_000:
-            self.error(line, "notes", "The notes are longer than 20,000 characters.")
-        elif notes.strip():
-            fields["notes"] = notes
-        duration = self.duration(line, row, "duration")
-        fields["duration"] = duration or 0
-        estimates = [
-            self.duration(line, row, c) for c in ("optimistic", "most_likely", "pessimistic")
-        ]
-        for column, value in zip(
-            ("optimistic", "most_likely", "pessimistic"), estimates, strict=True
-        ):
-            if value is not None:
-                fields[column] = value
-        if all(e is not None for e in estimates) and not (
-            estimates[0] <= estimates[1] <= estimates[2]  # type: ignore[operator]
-        ):
-            self.error(line, "most_likely", "Estimates run optimistic ≤ most likely ≤ pessimistic.")
-        constraint = "ASAP"
-        text = row.get("constraint_type", "")
-        if not cells.is_blank(text):
-            try:
-                constraint = cells.parse_constraint(text)
-            except ValueError as reason:
-                self.error(line, "constraint_type", f"{reason}.")
-        fields["constraint_type"] = constraint
-        constraint_date = self.moment(line, row, "constraint_date")
-        if constraint in ("ASAP", "ALAP") and constraint_date is not None:
-            self.error(
-                line,
-                "constraint_date",
-                f"An {constraint} task takes no constraint date; set a constraint type such as "
-                "SNET or clear the date.",
-            )
-        elif constraint_date is None and cells.is_blank(row.get("constraint_date", "")):
-            if constraint not in ("ASAP", "ALAP"):
-                self.error(line, "constraint_date", f"A {constraint} constraint needs a date.")
-        elif constraint_date is not None:
-            fields["constraint_date"] = constraint_date
-        for column in ("deadline", "actual_start", "actual_finish"):
-            moment = self.moment(line, row, column)
-            if moment is not None:
-                fields[column] = moment
-        start, finish = fields.get("actual_start"), fields.get("actual_finish")
-        if (
-            start is not None
-            and finish is not None
-            and _comparable(finish, end=True) < _comparable(start, end=False)
-        ):
-            self.error(line, "actual_finish", "The actual finish lies before the actual start.")
-        text = row.get("percent_complete", "")
-        if not cells.is_blank(text):
-            try:
-                fields["percent_complete"] = cells.parse_percent(text)
-            except ValueError as reason:
-                self.error(line, "percent_complete", f"{reason}.")
-        checked = _Row(line=line, ref=str(int(ref)), wbs=None, fields=fields)
-        wbs = (row.get("wbs") or "").strip()
-        if wbs:
-            parts = wbs.split(".")
-            if not all(part.isdigit() for part in parts):
-                self.error(line, "wbs", f"'{wbs}' is not an outline number such as 1.2.3.")
-            else:
-                checked.wbs = ".".join(str(int(part)) for part in parts)
-        self.resources_of(line, row, checked)
-        text = row.get("predecessors", "")
-        if not cells.is_blank(text):
-            try:
-                checked.predecessors = cells.parse_predecessors(text)
-            except ValueError as reason:
-                self.error(line, "predecessors", f"{reason}.")
-        return checked
-
-    def resources_of(self, line: int, row: dict[str, str], checked: _Row) -> None:
-        text = row.get("resources", "")
-        if cells.is_blank(text):
-            return
-        try:
-            entries = cells.parse_resources(text)
-        except ValueError as reason:
-            self.error(line, "resources", f"{reason}.")
-            return
-        seen: set[int] = set()
-        for name, units in entries:
-            found = self.resources.get(name.casefold(), [])
-            if not found:
-                self.error(line, "resources", f"No resource is called '{name}'; add it first.")
-            elif len(found) > 1:
-                self.error(line, "resources", f"Several resources are called '{name}'.")
-            elif found[0].pk in seen:
-                self.error(line, "resources", f"'{name}' is named twice.")
-            else:
-                seen.add(found[0].pk)
-                checked.resources.append((found[0].pk, units))
-
-    def check(self) -> list[_Row]:
-        """Every row, then the references between rows: IDs, outline, predecessors."""
-        rows: list[_Row] = []
-        for number, (line, row) in enumerate(self.table.rows, start=1):
-            checked = self.row(line, row, number)
-            if checked is not None:
-                rows.append(checked)
-        by_ref: dict[str, _Row] = {}
-        for checked in rows:
-            if checked.ref in by_ref:
-                self.error(
-                    checked.line,
-                    "id",
-                    f"The ID {checked.ref} is used by line {by_ref[checked.ref].line} too.",
-                )
-            else:
-                by_ref[checked.ref] = checked
-        self.outline(rows)
-        self.links(rows, by_ref)
-        return rows
-
-    def outline(self, rows: list[_Row]) -> None:
-        by_wbs: dict[str, _Row] = {}
-        for checked in rows:
-            if checked.wbs is None:
-                continue
-            if checked.wbs in by_wbs:
-                self.error(
-                    checked.line,
-                    "wbs",
-                    f"The WBS {checked.wbs} is used by line {by_wbs[checked.wbs].line} too.",
-                )
-                continue
-            parent_wbs, _, _ = checked.wbs.rpartition(".")
-            if parent_wbs:
-                parent = by_wbs.get(parent_wbs)
-                if parent is None:
-                    self.error(
-                        checked.line,
-                        "wbs",
-                        f"No row with the WBS {parent_wbs} comes before this one.",
-                    )
-                else:
-                    checked.fields["parent"] = parent.ref
-            by_wbs[checked.wbs] = checked
-        parents = {c.fields["parent"] for c in rows if "parent" in c.fields}
-        for checked in rows:
-            if checked.ref in parents and checked.resources:
-                self.error(
-                    checked.line,
-                    "resources",
-                    "A summary task (it has subtasks) takes no resources; assign its subtasks.",
-                )
-
-    def links(self, rows: list[_Row], by_ref: dict[str, _Row]) -> None:
-        for checked in rows:
-            seen: set[str] = set()
-            for entry in checked.predecessors:
-                ref = str(entry.id)
-                if ref == checked.ref:
-                    self.error(checked.line, "predecessors", "A task cannot precede itself.")
-                elif ref not in by_ref:
-                    self.error(checked.line, "predecessors", f"No row has the ID {ref}.")
-                elif ref in seen:
-                    self.error(checked.line, "predecessors", f"The ID {ref} is named twice.")
-                seen.add(ref)
-        self.cycles(rows, by_ref)
-
-    def cycles(self, rows: list[_Row], by_ref: dict[str, _Row]) -> None:
-        """Report each cycle of predecessors once, on the row that closes it."""
-        successors: dict[str, list[str]] = {}
-        for checked in rows:
-            for entry in checked.predecessors:
-                if str(entry.id) in by_ref and str(entry.id) != checked.ref:
-                    successors.setdefault(str(entry.id), []).append(checked.ref)
-        state: dict[str, int] = {}  # 1: on the current path, 2: finished
-        for root in by_ref:
-            if state.get(root):
-                continue
-            # Depth-first with an explicit stack: a long chain must not hit the recursion limit.
-            path = [root]
-            stack = [iter(successors.get(root, []))]
-            state[root] = 1
-            while stack:
-                nxt = next(stack[-1], None)
-                if nxt is None:
-                    state[path.pop()] = 2
-                    stack.pop()
-                elif state.get(nxt) == 1:
-                    loop = path[path.index(nxt) :]
-                    closing = by_ref[loop[0]]
-                    self.error(
-                        closing.line,
-                        "predecessors",
-                        "These predecessors form a cycle: "
-                        + " → ".join(f"ID {ref}" for ref in [*loop, loop[0]])
-                        + ".",
-                    )
-                elif not state.get(nxt):
-                    state[nxt] = 1
-                    path.append(nxt)
-                    stack.append(iter(successors.get(nxt, [])))
-
-
-def _comparable(value: date | datetime, *, end: bool) -> datetime:
-    """A local moment to compare: a bare date spans its whole day (the service, knowing the
-    calendar's working hours, checks the exact moments again)."""
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    return datetime.combine(value, time.max if end else time.min)
-
-
 def read_tasks(text: str) -> Table:
     """The file's header and rows; refuses a file that is not a task CSV."""
     return read_table(
@@ -451,7 +180,7 @@ def import_tasks(actor: Actor, project_id: int, text: str) -> TaskImport:
     row in ``details["errors"]`` and nothing is written.
     """
     _, project = access_project(actor, project_id, Permission.EDIT_PLAN)
-    checker = _Checker(project, read_tasks(text))
+    checker = TaskChecker(project, read_tasks(text))
     rows = checker.check()
     refuse(checker.errors, code=CODE)
     tasks = []
