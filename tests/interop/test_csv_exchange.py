@@ -11,11 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tandem.accounts.models import Organisation, User
-from tandem.errors import Forbidden, NotFound
+from tandem.errors import Forbidden, Invalid, NotFound
 from tandem.interop import csv_exchange, csv_measurements
 from tandem.products import services_metrics
 from tandem.products.models import Measurement, Metric, Product
 from tandem.projects.models import Project, Resource, Task
+from tests.conftest import owner_of
 from tests.interop.conftest import Counts
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +138,37 @@ def test_a_file_that_is_not_csv_of_the_kind_is_one_file_error(
         }
     ]
     assert preview.rows == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "message"),
+    [
+        ("tasks", 'name,notes\nA,"never closed\n', "is not valid CSV"),
+        ("roadmap", "title,colour\nA,red\n", "unknown column colour"),
+        ("roadmap", "", "The file is empty."),
+        ("measurements", "when,value\n2026-01-01,3\n", "lacks the column at"),
+        ("measurements", 'at,value\n"2026-01-01,3\n', "is not valid CSV"),
+    ],
+)
+def test_a_malformed_file_of_each_kind_is_one_clear_error_and_writes_nothing(
+    org: Organisation,
+    make_project: Callable[..., Project],
+    wau: Metric,
+    row_counts: Counts,
+    kind: str,
+    text: str,
+    message: str,
+) -> None:
+    owner = owner_of(org)
+    target = {"tasks": make_project().pk, "roadmap": wau.product_id, "measurements": wau.pk}[kind]
+    before = row_counts()
+    preview = csv_exchange.preview_csv(owner, kind, target, text)
+    assert len(preview.errors) == 1 and preview.errors[0]["row"] is None
+    assert message in preview.errors[0]["message"]
+    with pytest.raises(Invalid) as refusal:
+        csv_exchange.import_csv(owner, kind, target, text)
+    assert message in refusal.value.message
+    assert row_counts() == before
 
 
 def test_viewers_and_outsiders_get_no_preview(

@@ -157,6 +157,18 @@ def test_my_work_has_my_assigned_tasks_as_timed_events(
     assert (event["DTSTART"].dt, event["DTEND"].dt) == (build.start, build.finish)
     assert str(event["SUMMARY"]) == "Build, test; ship\nit (APO)"
     assert "0% complete" in str(event["DESCRIPTION"])
+    # Work in another organisation the member belongs to stays out of this one's feed.
+    elsewhere = make_organisation(name="Side gig")
+    Membership.objects.create(organisation=elsewhere, user=me, role="member")
+    side = services.create_project(
+        owner_of(elsewhere), elsewhere.pk, name="Side", start=date(2030, 1, 7)
+    )
+    gig = services_tasks.create_task(owner_of(elsewhere), side.pk, name="Gig", duration=480)
+    them = services_plan.create_resource(
+        owner_of(elsewhere), elsewhere.pk, name="Me there", user_id=me.pk
+    )
+    services_plan.assign(owner_of(elsewhere), gig.pk, resource_id=them.pk)
+    assert list(events(fetch(feeds.feed_url(secret)))) == [f"task-{build.pk}@127.0.0.1"]
     # Finished work leaves the feed.
     services_tasks.update_task(planner, build.pk, version=build.version, percent_complete=100)
     assert events(fetch(feeds.feed_url(secret))) == {}
