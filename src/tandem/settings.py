@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ninja",
     "tandem.accounts",
     "tandem.collab",
+    "tandem.interop",
     "tandem.products",
     "tandem.projects",
     "tandem.finance",

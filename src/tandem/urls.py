@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tandem.projects.urls")),
     path("", include("tandem.finance.urls")),
     path("", include("tandem.finance.urls_report")),
+    path("", include("tandem.interop.urls")),
     path("", include("tandem.web.urls")),
 ]
 

@@ -239,18 +239,24 @@ def test_a_measurement_is_typed_in_and_a_bad_csv_upload_lists_its_rows(
     assert Measurement.objects.filter(metric=metric, value=155).exists()
     token = csrf(client, base)
     before = row_counts()
+    # The metric page's upload goes to the CSV preview: every bad row is shown, nothing written.
+    importer = f"/o/acme/csv/measurements/{metric.pk}/import/"
+    assert f'action="{importer}"' in client.get(base).content.decode()
     upload = SimpleUploadedFile("wau.csv", b"at,value\n2026-01-01,5\n2026-01-02,many\n", "text/csv")
-    response = client.post(base + "import/", {"file": upload, "csrfmiddlewaretoken": token})
+    response = client.post(
+        importer, {"file": upload, "action": "preview", "csrfmiddlewaretoken": token}
+    )
     html = response.content.decode()
     assert response.status_code == 422
-    assert "1 row of the file is invalid; nothing was imported." in html
-    assert "Line 3 (value): &#x27;many&#x27; is not a number." in html
+    assert "1 problem found; nothing will be imported until it is fixed." in html
+    assert "&#x27;many&#x27; is not a number." in html
     assert row_counts() == before
-    good = SimpleUploadedFile("wau.csv", b"at,value\n2026-01-01,5\n", "text/csv")
-    assert (
-        client.post(base + "import/", {"file": good, "csrfmiddlewaretoken": token}).status_code
-        == 302
+    good = "at,value\n2026-01-01,5\n"
+    response = client.post(
+        importer, {"text": good, "action": "import", "csrfmiddlewaretoken": token}
     )
+    assert response.status_code == 302 and response["Location"] == base
+    assert Measurement.objects.filter(metric=metric, value=5).exists()
 
 
 def test_dragging_a_card_posts_to_the_same_service_and_gets_the_board_back(

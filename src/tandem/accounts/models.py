@@ -169,3 +169,43 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures}"
+
+
+FEED_KINDS = [
+    ("project", "A project's milestones and deadlines"),
+    ("product", "A product's releases"),
+    ("my_work", "My assigned work"),
+]
+
+
+class CalendarFeed(models.Model):
+    """A member's secret calendar subscription link (RFC 5545): a project's milestones and
+    deadlines, a product's releases, or their own work. Only the secret's SHA-256 is stored.
+
+    The feed shows what its member may see when a calendar fetches it, so leaving the
+    organisation or losing the project silences it.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="calendar_feeds")
+    kind = models.CharField(max_length=10, choices=FEED_KINDS)
+    # The project or product; none for "my work". Not a foreign key: accounts knows no other
+    # app, and a feed whose target is gone simply answers 404.
+    target_id = models.BigIntegerField(null=True, blank=True)
+    prefix = models.CharField(max_length=16)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} feed of {self.user} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -14,6 +14,7 @@ from tandem.cli import (
     accounts,
     db,
     demo,
+    exchange,
     finance,
     forecast,
     products,
@@ -43,6 +44,10 @@ app.add_typer(products.metric_app, name="metric")
 app.add_typer(projects.project_app, name="project")
 app.command("report")(report.report)
 app.command("snapshot")(finance.snapshot)
+app.command("csv-export")(exchange.csv_export)
+app.command("csv-import")(exchange.csv_import)
+app.command("backup")(exchange.backup)
+app.command("restore")(exchange.restore)
 
 
 def main() -> None:

@@ -298,6 +298,7 @@ def forecast_view(
             "name": named(task_id),
             "deadline": by_id[task_id].task.deadline if task_id in by_id else None,
             "chance": chance,
+            "milestone": task_id in result["milestones"],
         }
         for task_id, chance in result["deadlines"].items()
         if task_id != "project"
@@ -324,8 +325,9 @@ def forecast_view(
         markers.append({"label": "Plan", "at": wall_ms(deterministic, zone), "kind": "plan"})
     if deadline is not None:
         # A deadline is met by finishing on that day: mark the day's end.
+        end = epoch_ms(deadline + timedelta(days=1))
         markers.append(
-            {"label": "Deadline", "at": epoch_ms(deadline + timedelta(days=1)), "kind": "deadline"}
+            {"label": "Deadline", "at": end, "day": epoch_ms(deadline), "kind": "deadline"}
         )
     return {
         "iterations": result["iterations"],

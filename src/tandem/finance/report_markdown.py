@@ -8,10 +8,11 @@ from tandem.finance.report_layout import Section, Table
 
 
 def _escape(text: str) -> str:
-    """Names typed by people read literally: no emphasis, code or HTML from them."""
-    for char in ("\\", "*", "_", "`", "<", "[", "]"):
+    """Names typed by people read literally: no emphasis, code, links or HTML from them."""
+    for char in ("\\", "*", "_", "`", "[", "]"):
         text = text.replace(char, "\\" + char)
-    return " ".join(text.split())
+    # Not every Markdown reader takes \< as an escape; every one reads the entity.
+    return " ".join(text.replace("&", "&amp;").replace("<", "&lt;").split())
 
 
 def _cell(text: str) -> str:

@@ -135,13 +135,6 @@ class MeasurementForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        help_text="CSV with the header at,value (or product,metric,at,value).",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-
-
 class RoadmapItemForm(forms.Form):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=_labelled(ITEM_KINDS))

@@ -9,14 +9,10 @@ and `tandem metric import` all call :func:`import_measurements`.
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,13 +22,13 @@ from tandem.accounts.actors import Actor, user_of
 from tandem.collab.services import record_activity
 from tandem.core.permissions import Permission
 from tandem.errors import Invalid
+from tandem.interop.csv_rows import RowError, parse_number, read_table, refuse
 from tandem.products.access import access_row
 from tandem.products.models import Measurement, Metric
 from tandem.products.services_metrics import CLOCK_SKEW_SECONDS
 
 REQUIRED = ("at", "value")
 KNOWN = ("product", "metric", "at", "value")
-MAX_ROWS = 200_000
 BATCH = 2000
 
 Progress = Callable[[int, int], None]
@@ -46,16 +42,6 @@ class ImportResult:
     metrics: dict[int, int] = field(default_factory=dict)  # metric id → rows
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the line in the file; the header is line 1
-    field: str | None
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "message": self.message}
-
-
 def _parse_moment(text: str, zone: zoneinfo.ZoneInfo) -> datetime:
     text = text.strip()
     if "T" not in text and " " not in text:
@@ -65,40 +51,14 @@ def _parse_moment(text: str, zone: zoneinfo.ZoneInfo) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
-def _parse_value(text: str) -> float:
-    value = float(text.strip())
-    if not math.isfinite(value):
-        raise ValueError("not finite")
-    return value
-
-
 def _read(text: str, default_metric: bool) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except StopIteration:
-        raise Invalid("The file is empty.", field="file", code="measurement.import_empty") from None
-    needed = REQUIRED if default_metric else KNOWN
-    missing = [name for name in needed if name not in header]
-    if missing:
-        raise Invalid(
-            f"The header lacks the column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)}; expected {','.join(KNOWN)}.",
-            field="file",
-            code="measurement.import_header",
-        )
-    rows = []
-    for cells in reader:
-        if not any(cell.strip() for cell in cells):
-            continue
-        rows.append((reader.line_num, dict(zip(header, cells, strict=False))))
-        if len(rows) > MAX_ROWS:
-            raise Invalid(
-                f"The file has more than {MAX_ROWS} rows; split it.",
-                field="file",
-                code="measurement.import_too_large",
-            )
-    return header, rows
+    table = read_table(
+        text,
+        code="measurement.import",
+        required=REQUIRED if default_metric else KNOWN,
+        expected=",".join(KNOWN),
+    )
+    return table.header, table.rows
 
 
 @transaction.atomic
@@ -158,7 +118,7 @@ def import_measurements(
             errors.append(RowError(line, "at", "A measurement cannot lie in the future."))
             continue
         try:
-            value = _parse_value(row.get("value", ""))
+            value = parse_number(row.get("value", ""))
         except ValueError:
             errors.append(RowError(line, "value", f"'{row.get('value', '')}' is not a number."))
             continue
@@ -180,15 +140,7 @@ def import_measurements(
             errors.append(
                 RowError(line, "at", f"{measurement.metric.name} already has this measurement.")
             )
-    if errors:
-        errors.sort(key=lambda e: e.row)
-        raise Invalid(
-            f"{len(errors)} row{'s' if len(errors) != 1 else ''} of the file "
-            f"{'are' if len(errors) != 1 else 'is'} invalid; nothing was imported.",
-            field="file",
-            code="measurement.import_invalid",
-            details={"errors": [e.as_dict() for e in errors]},
-        )
+    refuse(errors, code="measurement.import")
     result = ImportResult()
     for start in range(0, len(pending), BATCH):
         batch = pending[start : start + BATCH]

@@ -48,11 +48,6 @@ urlpatterns = [
         name="record_measurement",
     ),
     path(
-        P + "metrics/<int:metric_id>/import/",
-        views_metrics.import_measurements,
-        name="import_measurements",
-    ),
-    path(
         P + "metrics/<int:metric_id>/measurements/<int:measurement_id>/delete/",
         views_metrics.delete_measurement,
         name="delete_measurement",

@@ -16,16 +16,14 @@ from tandem.accounts.access import Access
 from tandem.accounts.queries import list_members
 from tandem.core.permissions import Permission
 from tandem.errors import DomainError
-from tandem.products import queries_metrics, services_import, services_metrics
+from tandem.products import queries_metrics, services_metrics
 from tandem.products.access import not_found
-from tandem.products.forms import GoalForm, ImportForm, MeasurementForm, MetricForm
+from tandem.products.forms import GoalForm, MeasurementForm, MetricForm
 from tandem.products.models import Metric
 from tandem.products.page_context import member, options, product_frame
 from tandem.products.queries_metrics import chart_data
 from tandem.web.forms import show_refusal
 from tandem.web.pages import organisation_page
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 def _metrics_url(access: Access, product_id: int) -> str:
@@ -191,8 +189,6 @@ def _metric_context(
     metric_id: int,
     *,
     measurement_form: MeasurementForm | None = None,
-    import_form: ImportForm | None = None,
-    import_errors: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     user = member(request)
     product, context = product_frame(request, access, product_id, "metrics")
@@ -211,8 +207,6 @@ def _metric_context(
             "measurements": measurements,
             "measurement_count": queries_metrics.list_measurements(user, metric_id).count(),
             "measurement_form": measurement_form or MeasurementForm(),
-            "import_form": import_form or ImportForm(),
-            "import_errors": import_errors or [],
         }
     )
     return context
@@ -250,42 +244,6 @@ def record_measurement(
             messages.success(request, "Measurement recorded.")
             return redirect(_metric_url(access, product_id, metric_id))
     context = _metric_context(request, access, product_id, metric_id, measurement_form=form)
-    return render(request, "products/metric.html", context, status=status)
-
-
-@require_POST
-@organisation_page(Permission.RECORD_MEASUREMENT)
-def import_measurements(
-    request: HttpRequest, access: Access, product_id: int, metric_id: int
-) -> HttpResponse:
-    """Upload a CSV of measurements: all rows or none, with every bad row listed."""
-    form = ImportForm(request.POST, request.FILES)
-    status = 422
-    errors: list[dict[str, Any]] = []
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        text = None
-        if upload.size > MAX_UPLOAD_BYTES:
-            form.add_error("file", "The file is larger than 20 MB; split it.")
-        else:
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                form.add_error("file", "The file is not UTF-8 text.")
-        if text is not None:
-            try:
-                result = services_import.import_measurements(
-                    member(request), access.organisation.pk, text, metric_id=metric_id
-                )
-            except DomainError as error:
-                status = show_refusal(form, error)
-                errors = error.details.get("errors", [])
-            else:
-                messages.success(request, f"Imported {result.created} measurements.")
-                return redirect(_metric_url(access, product_id, metric_id))
-    context = _metric_context(
-        request, access, product_id, metric_id, import_form=form, import_errors=errors
-    )
     return render(request, "products/metric.html", context, status=status)
 
 

@@ -129,6 +129,7 @@ def _register_routers() -> None:
     from tandem.accounts.api import router as accounts_router
     from tandem.collab.api import router as collab_router
     from tandem.finance.api import router as finance_router
+    from tandem.interop.api import router as interop_router
     from tandem.products.api import router as products_router
     from tandem.projects.api import router as projects_router
 
@@ -137,6 +138,7 @@ def _register_routers() -> None:
     api.add_router("", products_router)
     api.add_router("", projects_router)
     api.add_router("", finance_router)
+    api.add_router("", interop_router)
 
 
 _register_routers()

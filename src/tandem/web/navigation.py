@@ -34,6 +34,7 @@ SECTIONS: tuple[NavSection, ...] = (
         (
             NavItem("Overview", "web:dashboard", icon="home"),
             NavItem("Activity", "web:activity", icon="pulse"),
+            NavItem("Calendar feeds", "interop:feeds", icon="calendar"),
         ),
     ),
     NavSection(

@@ -26,11 +26,11 @@
   function day(ms, withYear) {
     var options = { day: "numeric", month: "short", timeZone: "UTC" };
     if (withYear) options.year = "numeric";
-    return new Date(ms).toLocaleDateString(undefined, options);
+    return new Date(ms).toLocaleDateString("en-GB", options);
   }
 
   function moment(ms) {
-    return new Date(ms).toLocaleString(undefined, {
+    return new Date(ms).toLocaleString("en-GB", {
       day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: "UTC"
     });
   }
@@ -55,7 +55,14 @@
     chart.canvas.setAttribute("data-rendered", "");
   }
 
-  var LEGEND = { position: "bottom", labels: { boxWidth: 14, usePointStyle: true, color: COLORS.ink, padding: 14 } };
+  var LEGEND = {
+    position: "bottom",
+    labels: {
+      boxWidth: 14, usePointStyle: true, color: COLORS.ink, padding: 14,
+      // In the order the datasets are declared, whatever order they are drawn in.
+      sort: function (a, b) { return a.datasetIndex - b.datasetIndex; }
+    }
+  };
 
   // A vertical line at a time on a linear x axis, labelled at the top of the plot area.
   var statusLine = {
@@ -199,7 +206,8 @@
         var px = pixel(marker.at), outside = "";
         if (px < area.left) { px = area.left; outside = "← "; }
         if (px > area.right) { px = area.right; outside = " →"; }
-        var text = (outside === "← " ? outside : "") + marker.label + " " + day(marker.at) + (outside === " →" ? outside : "");
+        var shown = marker.day !== undefined ? marker.day : marker.at;
+        var text = (outside === "← " ? outside : "") + marker.label + " " + day(shown) + (outside === " →" ? outside : "");
         ctx.strokeStyle = colour;
         ctx.lineWidth = marker.kind === "plan" || marker.kind === "deadline" ? 1.5 : 2;
         ctx.setLineDash(marker.kind === "plan" ? [6, 4] : marker.kind === "deadline" ? [2, 3] : []);
