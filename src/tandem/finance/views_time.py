@@ -254,8 +254,8 @@ def time_import_confirm(request: HttpRequest, access: Access, project_id: int) -
     try:
         count = import_time_entries(signed_in(request), project.pk, text)
     except Invalid as error:
-        form = TimesheetImportForm()
-        form.add_error(None, error.message)
+        # The rows stay in the form to correct them; the refusal lists every bad row.
+        form = TimesheetImportForm(initial={"text": text})
         errors = (error.details or {}).get("errors", [])
         context = {
             **tabs(access, project, "time"),

@@ -15,8 +15,14 @@
     muted: "#667085",
     ink: "#344054",
     status: "#1f2433",
-    markers: { p50: "#4f46e5", p80: "#b54708", p95: "#c0352b", plan: "#12805c", deadline: "#1f2433" }
+    markers: { p50: "#312e81", p80: "#b54708", p95: "#c0352b", plan: "#12805c", deadline: "#1f2433" }
   };
+
+  // Charts are found by data-chart, not id: htmx carries the style of an element with the
+  // same id over to its replacement, and Chart.js's sizing style would break the CSP there.
+  function canvasFor(name) {
+    return document.querySelector('canvas[data-chart="' + name + '"]');
+  }
 
   function readJSON(id) {
     var element = document.getElementById(id);
@@ -91,7 +97,7 @@
   };
 
   function sCurve() {
-    var canvas = document.getElementById("s-curve");
+    var canvas = canvasFor("s-curve");
     var data = readJSON("s-curve-data");
     if (!data || !fresh(canvas)) return;
     var currency = data.currency;
@@ -144,7 +150,7 @@
   }
 
   function trend() {
-    var canvas = document.getElementById("evm-trend");
+    var canvas = canvasFor("evm-trend");
     var data = readJSON("evm-trend-data");
     if (!data || !fresh(canvas)) return;
     var xs = data.spi.concat(data.cpi, data.spi_t).map(function (p) { return p[0]; });
@@ -236,7 +242,7 @@
   };
 
   function histogram() {
-    var canvas = document.getElementById("finish-histogram");
+    var canvas = canvasFor("finish-histogram");
     var data = readJSON("finish-histogram-data");
     if (!data || !fresh(canvas)) return;
     var total = data.count.reduce(function (a, b) { return a + b; }, 0) || 1;
@@ -294,7 +300,7 @@
   }
 
   function drivers() {
-    var canvas = document.getElementById("drivers-chart");
+    var canvas = canvasFor("drivers-chart");
     var data = readJSON("drivers-chart-data");
     if (!data || !fresh(canvas)) return;
     var names = data.names.map(function (n) { return n.length > 34 ? n.slice(0, 33) + "…" : n; });
