@@ -134,11 +134,10 @@ def test_milestones_show_baseline_schedule_and_forecast_dates(progressed: Costed
 
 def test_risks_name_the_index_and_the_tasks_behind_it(progressed: Costed) -> None:
     report = build_status_report(progressed.planner, progressed.project.pk)
-    texts = [r.text for r in report.risks]
     cpi = report.earned_value.figures.cpi
-    assert any(t.startswith(f"CPI {cpi:.2f}") for t in texts)
-    over = next(r for r in report.risks if r.kind == "cost" and "cost more" in r.text)
-    assert over.tasks[0].startswith("Build (")  # ten-hour days on the build
+    (over,) = (r for r in report.risks if r.text.startswith(f"CPI {cpi:.2f}"))
+    assert "1 task cost more than the work they earned" in over.text
+    assert over.tasks[0].startswith("Build (EUR ")  # ten-hour days on the build
     drivers = [d.name for d in report.drivers]
     assert drivers[0] == "Test"  # the only task with a spread in its estimate
     chance = report.schedule.deadline_probability

@@ -430,27 +430,27 @@ def _risks(report: StatusReport, rows: list[Row], names: dict[int, str]) -> list
                 ],
             )
         )
-    if f.cpi is not None and f.cpi < INDEX_ALERT:
-        text = f"CPI {f.cpi:.2f}: each {cur} 1.00 spent earned {cur} {f.cpi:.2f} of planned work"
-        risks.append(RiskLine("index", text))
     over = sorted(
         (t for t in report.earned_value.tasks if t.actual_cost - t.earned_value > 0.5),
         key=lambda t: t.earned_value - t.actual_cost,
     )
+    overrun = ""
     if over:
         total = sum(t.actual_cost - t.earned_value for t in over)
-        risks.append(
-            RiskLine(
-                "cost",
-                f"{len(over)} task{'s' if len(over) != 1 else ''} cost more than the work "
-                f"they earned, {money_text(total, cur)} in all",
-                [
-                    f"{names.get(t.task.pk, t.task.name)} "
-                    f"({money_text(t.actual_cost - t.earned_value, cur)} over)"
-                    for t in over[:TOP]
-                ],
-            )
+        overrun = (
+            f"{len(over)} task{'s' if len(over) != 1 else ''} cost more than the work they "
+            f"earned, {money_text(total, cur)} in all"
         )
+    tasks = [
+        f"{names.get(t.task.pk, t.task.name)} ({money_text(t.actual_cost - t.earned_value, cur)} "
+        "over)"
+        for t in over[:TOP]
+    ]
+    if f.cpi is not None and f.cpi < INDEX_ALERT:
+        text = f"CPI {f.cpi:.2f}: each {cur} 1.00 spent earned {cur} {f.cpi:.2f} of planned work"
+        risks.append(RiskLine("cost", f"{text}; {overrun}" if overrun else text, tasks))
+    elif over:
+        risks.append(RiskLine("cost", overrun, tasks))
     c = report.cost
     if c.budget is not None and c.p80 is not None and c.p80 > c.budget:
         risks.append(

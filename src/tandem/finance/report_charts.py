@@ -168,8 +168,8 @@ def index_chart(points: Sequence[tuple[date, float | None, float | None]]) -> Ch
 
 # -- SVG for the page ----------------------------------------------------------------------------
 
-WIDTH, HEIGHT = 640, 250
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 30, 26
+WIDTH, HEIGHT = 900, 260
+LEFT, RIGHT, TOP, BOTTOM = 52, 16, 30, 26
 
 
 def _rgb(colour: Colour) -> str:

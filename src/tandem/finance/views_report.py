@@ -33,7 +33,10 @@ def report(request: HttpRequest, access: Access, project_id: int) -> HttpRespons
         status = build_status_report(signed_in(request), project.pk)
     sections = [
         # to_svg escapes every text it draws.
-        {"section": s, "charts": [mark_safe(to_svg(c)) for c in s.charts]}  # noqa: S308
+        {
+            "section": s,
+            "charts": [{"title": c.title, "svg": mark_safe(to_svg(c))} for c in s.charts],  # noqa: S308
+        }
         for s in status.sections
     ]
     return render(
