@@ -14,7 +14,7 @@ from tandem.core import rcpsp_kernels as k
 if TYPE_CHECKING:
     from tandem.core.leveling import Prepared
 
-POPULATION = 40
+POPULATION = 30
 MUTATION = 0.05
 
 
