@@ -109,6 +109,15 @@ def test_the_costs_tab_shows_the_figures_with_hints_and_the_chart_data(
     assert "Approved" in html  # the baseline measured against
 
 
+def test_the_costs_tab_shows_the_baselines_dates_from_the_first_working_day(
+    costed: Costed, browser_client: MakeClient
+) -> None:
+    html = page(browser_client(costed.viewer), url(costed.project, "costs/"))
+    # Build and Test take five working days each from the Monday the project starts.
+    finish = costed.start + timedelta(days=11)
+    assert f"({costed.start:%-d %b %Y} → {finish:%-d %b %Y})" in html
+
+
 def test_costs_cards_colour_a_cost_overrun_bad(costed: Costed, browser_client: MakeClient) -> None:
     book(costed, costed.developer, minutes=600)  # 10 hours spent, nothing earned yet
     html = page(browser_client(costed.planner), url(costed.project, "costs/"))

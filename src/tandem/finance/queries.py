@@ -128,6 +128,13 @@ class _Axis:
     def end_of(self, day: date) -> float:
         return self.at_local(self.clock.day_end(day)) - self.zero
 
+    def start_day_of(self, w: float) -> date:
+        """The day work starts at working minute ``w`` (a finish at the same minute falls on
+        the working day before)."""
+        return (
+            self.origin + timedelta(minutes=self.table.start_at(max(w + self.zero, 0.0)))
+        ).date()
+
     def day_of(self, w: float) -> date:
         w = max(w + self.zero, 0.0)
         total = self.table.total
@@ -222,7 +229,7 @@ def earned_value_of(
         baseline=baseline,
         currency=project.organisation.currency,
         figures=result,
-        planned_start=axis.day_of(0.0) if first >= project.start else first,
+        planned_start=axis.start_day_of(0.0) if first >= project.start else first,
         planned_finish=planned_finish,
         forecast_finish=forecast_finish,
         tasks=tasks,
