@@ -25,7 +25,6 @@ from tandem.projects.access import access_project
 from tandem.projects.models import BaselineTask, Project, Task
 from tandem.projects.queries import Row, task_rows
 
-MINUTES_PER_DAY = 480  # a working day, as the plan pages count days
 INDEX_ALERT = 0.9  # SPI or CPI under this needs action (as on the roadmap roll-up)
 DEADLINE_ALERT = 0.8  # a deadline met in fewer than 80 % of the simulations is a risk
 TOP = 5  # tasks named per risk and drivers listed
