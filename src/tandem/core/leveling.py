@@ -29,6 +29,7 @@ from tandem.core.network import LagFormat, ProjectSpec
 from tandem.errors import Invalid
 
 Ints = Sequence[int] | np.ndarray
+MAX_EXACT_DESCENDANTS = 20_000  # bit sets of n^2 / 8 bytes: 50 MB at this size
 RULES = ("LFT", "MSLK", "MTS", "GRPW")
 
 
@@ -150,6 +151,7 @@ class Prepared:
             + max(inst.release.max(initial=0), inst.fixed.max(initial=0))
             + 2
         )
+        self._reach: tuple[np.ndarray, np.ndarray] | None = None
         self.keys = {rule: self._priority(rule) for rule in RULES}
 
     def _priority(self, rule: str) -> np.ndarray:
@@ -171,16 +173,20 @@ class Prepared:
 
     def _descendants(self) -> tuple[np.ndarray, np.ndarray]:
         """Count and total duration of every activity's (transitive) successors."""
-        n = self.inst.size
-        reach: list[set[int]] = [set() for _ in range(n)]
-        for j in self._topological()[::-1]:
-            for p in range(self.succ_ptr[j], self.succ_ptr[j + 1]):
-                s = int(self.succ_to[p])
-                reach[j].add(s)
-                reach[j] |= reach[s]
-        count = np.array([len(r) for r in reach], np.int64)
-        total = np.array([sum(int(self.inst.duration[s]) for s in r) for r in reach], np.int64)
-        return count, total
+        if self._reach is None:
+            n = self.inst.size
+            if n <= MAX_EXACT_DESCENDANTS:
+                topological = np.array(self._topological(), dtype=np.int64)
+                self._reach = k.descendants(
+                    topological, self.succ_ptr, self.succ_to, self.inst.duration
+                )
+            else:
+                # Too many for bit sets: count direct successors only (a coarser rule).
+                direct = np.diff(self.succ_ptr).astype(np.int64)
+                weight = np.zeros(n, np.int64)
+                np.add.at(weight, np.repeat(np.arange(n), direct), self.inst.duration[self.succ_to])
+                self._reach = (direct, weight)
+        return self._reach
 
     def _topological(self) -> list[int]:
         keys = np.zeros(self.inst.size)
@@ -241,15 +247,23 @@ class Levelled:
     method: str
 
 
-def level_interactive(inst: Instance, rounds: int = 40, seed: int = 1) -> Levelled:
+def level_interactive(
+    inst: Instance, rounds: int = 40, seed: int = 1, time_budget: float = 0.8
+) -> Levelled:
     """Fast levelling: every priority rule with the serial scheme, then biased sampling
-    around the best rule, all justified. For 120 activities a few milliseconds."""
+    around the best rule, all justified. For 120 activities a few milliseconds.
+
+    Sampling gets the ``rounds`` that fit in ``time_budget`` seconds as measured on the
+    rules: all of them for projects of hundreds of tasks, fewer or none for tens of
+    thousands, so an interactive answer stays under a second."""
+    started = time.perf_counter()
     prep = Prepared(inst)
     if inst.size == 0:
         return Levelled(np.zeros(0, np.int64), 0, 0, True, 0, "empty")
     best: np.ndarray | None = None
     best_span, best_rule, count = 1 << 62, "LFT", 0
-    for rule in RULES:
+    ruled = time.perf_counter()
+    for done, rule in enumerate(RULES):
         order = k.order_by(
             prep.keys[rule], prep.pred_ptr, prep.pred_from, prep.succ_ptr, prep.succ_to
         )
@@ -258,6 +272,14 @@ def level_interactive(inst: Instance, rounds: int = 40, seed: int = 1) -> Levell
         span = prep.span(start)
         if span < best_span:
             best, best_span, best_rule = start, span, rule
+        # Huge projects: the rules in order of merit (LFT first) as long as time allows.
+        per_rule = (time.perf_counter() - ruled) / (done + 1)
+        if time.perf_counter() + per_rule > started + time_budget:
+            break
+    elapsed = time.perf_counter() - started
+    per_round = per_rule  # a sampled, justified round costs what a rule costs
+    if per_round > 0 and elapsed + rounds * per_round > time_budget:
+        rounds = max(0, int((time_budget - elapsed) / per_round))
     if rounds and not prep.constrained:
         sampled, generated = k.sample(
             prep.keys[best_rule], 1.0, rounds, seed, inst.duration, prep.pred_ptr,

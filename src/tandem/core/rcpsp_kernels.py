@@ -12,18 +12,49 @@ from numba import njit
 
 
 @njit(cache=True)
-def _fits(usage, demand, capacity, j, t, d):
+def uses(demand):
+    """The resources each activity needs, as CSR (pointer, resource): most activities need
+    few of many resources, so the schemes look only at those."""
+    n, K = demand.shape
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for j in range(n):
+        c = 0
+        for k in range(K):
+            if demand[j, k] > 0:
+                c += 1
+        ptr[j + 1] = ptr[j] + c
+    res = np.empty(ptr[n], dtype=np.int64)
+    for j in range(n):
+        e = ptr[j]
+        for k in range(K):
+            if demand[j, k] > 0:
+                res[e] = k
+                e += 1
+    return ptr, res
+
+
+@njit(cache=True, inline="always")
+def _fits(usage, demand, capacity, use_ptr, use_res, j, t, d):
     """-1 when activity j fits at t..t+d-1, else the last period that lacks capacity."""
     last = -1
-    for k in range(capacity.shape[0]):
-        need = demand[j, k]
-        if need == 0:
-            continue
-        room = capacity[k] - need
-        for u in range(t, t + d):
-            if usage[k, u] > room and u > last:
+    for e in range(use_ptr[j], use_ptr[j + 1]):
+        k = use_res[e]
+        room = capacity[k] - demand[j, k]
+        # Scan down from the end: only a later conflict than the one known matters.
+        for u in range(t + d - 1, max(t, last + 1) - 1, -1):
+            if usage[k, u] > room:
                 last = u
+                break
     return last
+
+
+@njit(cache=True, inline="always")
+def _book(usage, demand, use_ptr, use_res, j, t, d):
+    for e in range(use_ptr[j], use_ptr[j + 1]):
+        k = use_res[e]
+        need = demand[j, k]
+        for u in range(t, t + d):
+            usage[k, u] += need
 
 
 @njit(cache=True)
@@ -31,6 +62,7 @@ def serial_sgs(order, duration, succ_ptr, succ_to, succ_lag, release, demand, ca
     """Serial schedule generation: activities in ``order`` (precedence feasible), each at the
     earliest period its links and the remaining capacity allow. Returns the starts."""
     n = duration.shape[0]
+    use_ptr, use_res = uses(demand)
     usage = np.zeros((capacity.shape[0], horizon), dtype=np.int64)
     earliest = release.copy()
     start = np.full(n, -1, dtype=np.int64)
@@ -44,15 +76,11 @@ def serial_sgs(order, duration, succ_ptr, succ_to, succ_lag, release, demand, ca
             while True:
                 if t + d > horizon:
                     return start  # the caller gives a longer horizon and tries again
-                conflict = _fits(usage, demand, capacity, j, t, d)
+                conflict = _fits(usage, demand, capacity, use_ptr, use_res, j, t, d)
                 if conflict < 0:
                     break
                 t = conflict + 1
-            for k in range(capacity.shape[0]):
-                need = demand[j, k]
-                if need:
-                    for u in range(t, t + d):
-                        usage[k, u] += need
+            _book(usage, demand, use_ptr, use_res, j, t, d)
         start[j] = t
         for p in range(succ_ptr[j], succ_ptr[j + 1]):
             s = succ_to[p]
@@ -71,14 +99,19 @@ def serial_sgs_fixed(
     their start whatever comes before them in the list."""
     n = duration.shape[0]
     K = capacity.shape[0]
+    use_ptr, use_res = uses(demand)
     usage = np.zeros((K, horizon), dtype=np.int64)
     for j in range(n):
         if fixed[j] >= 0:
-            for k in range(K):
-                need = demand[j, k]
-                if need:
-                    for u in range(fixed[j], min(fixed[j] + duration[j], horizon)):
-                        usage[k, u] += need
+            _book(
+                usage,
+                demand,
+                use_ptr,
+                use_res,
+                j,
+                fixed[j],
+                min(fixed[j] + duration[j], horizon) - fixed[j],
+            )
     earliest = release.copy()
     start = np.full(n, -1, dtype=np.int64)
     for q in range(n):
@@ -94,15 +127,11 @@ def serial_sgs_fixed(
                 while True:
                     if t + d > horizon:
                         return start
-                    conflict = _fits(usage, demand, capacity, j, t, d)
+                    conflict = _fits(usage, demand, capacity, use_ptr, use_res, j, t, d)
                     if conflict < 0:
                         break
                     t = conflict + 1
-                for k in range(K):
-                    need = demand[j, k]
-                    if need:
-                        for u in range(t, t + d):
-                            usage[k, u] += need
+                _book(usage, demand, use_ptr, use_res, j, t, d)
         start[j] = t
         for p in range(succ_ptr[j], succ_ptr[j + 1]):
             s = succ_to[p]
@@ -132,6 +161,7 @@ def parallel_sgs(
     ``priority`` (lowest value) first. Returns the starts."""
     n = duration.shape[0]
     K = capacity.shape[0]
+    use_ptr, use_res = uses(demand)
     usage = np.zeros((K, horizon), dtype=np.int64)
     start = np.full(n, -1, dtype=np.int64)
     earliest = release.copy()
@@ -152,18 +182,14 @@ def parallel_sgs(
                 d = duration[j]
                 if t + d > horizon:
                     return start
-                if d > 0 and _fits(usage, demand, capacity, j, t, d) >= 0:
+                if d > 0 and _fits(usage, demand, capacity, use_ptr, use_res, j, t, d) >= 0:
                     continue
                 if best < 0 or priority[j] < priority[best]:
                     best = j
             if best >= 0:
                 j = best
                 d = duration[j]
-                for k in range(K):
-                    need = demand[j, k]
-                    if need:
-                        for u in range(t, t + d):
-                            usage[k, u] += need
+                _book(usage, demand, use_ptr, use_res, j, t, d)
                 start[j] = t
                 done += 1
                 picked = True
@@ -199,24 +225,68 @@ def makespan(start, duration):
     return end
 
 
+@njit(cache=True, inline="always")
+def _before(keys, a, b):
+    """Heap order: lower key first, ties to the lower index (as a scan from 0 would pick)."""
+    return keys[a] < keys[b] or (keys[a] == keys[b] and a < b)
+
+
 @njit(cache=True)
 def order_by(keys, pred_ptr, pred_from, succ_ptr, succ_to):
-    """A precedence-feasible activity list: among eligible activities, lowest key first."""
+    """A precedence-feasible activity list: among eligible activities, lowest key first
+    (ties to the lowest index). A binary heap of the eligible: O(n log n)."""
     n = keys.shape[0]
     waiting = np.zeros(n, dtype=np.int64)
+    heap = np.empty(n, dtype=np.int64)
+    size = 0
     for j in range(n):
         waiting[j] = pred_ptr[j + 1] - pred_ptr[j]
-    placed = np.zeros(n, dtype=np.bool_)
+        if waiting[j] == 0:
+            # Sift up.
+            i = size
+            heap[i] = j
+            size += 1
+            while i > 0:
+                parent = (i - 1) // 2
+                if _before(keys, heap[i], heap[parent]):
+                    heap[i], heap[parent] = heap[parent], heap[i]
+                    i = parent
+                else:
+                    break
     order = np.empty(n, dtype=np.int64)
     for q in range(n):
-        best = -1
-        for j in range(n):
-            if not placed[j] and waiting[j] == 0 and (best < 0 or keys[j] < keys[best]):
-                best = j
-        placed[best] = True
+        best = heap[0]
+        size -= 1
+        heap[0] = heap[size]
+        # Sift down.
+        i = 0
+        while True:
+            left = 2 * i + 1
+            if left >= size:
+                break
+            child = left
+            if left + 1 < size and _before(keys, heap[left + 1], heap[left]):
+                child = left + 1
+            if _before(keys, heap[child], heap[i]):
+                heap[i], heap[child] = heap[child], heap[i]
+                i = child
+            else:
+                break
         order[q] = best
         for p in range(succ_ptr[best], succ_ptr[best + 1]):
-            waiting[succ_to[p]] -= 1
+            s = succ_to[p]
+            waiting[s] -= 1
+            if waiting[s] == 0:
+                i = size
+                heap[i] = s
+                size += 1
+                while i > 0:
+                    parent = (i - 1) // 2
+                    if _before(keys, heap[i], heap[parent]):
+                        heap[i], heap[parent] = heap[parent], heap[i]
+                        i = parent
+                    else:
+                        break
     return order
 
 
@@ -269,36 +339,50 @@ def justify(
 def draw_order(keys, bias, pred_ptr, succ_ptr, succ_to, greedy):
     """An activity list drawn by regret-based biased random sampling around ``keys`` (lower
     is better): the weight of an eligible activity is (worst key - its key + bias) squared.
-    With ``greedy`` the best eligible activity is always taken."""
+    With ``greedy`` the best eligible activity is always taken.
+
+    The eligible activities are kept sorted by index, so a draw walks only them (not all n)
+    and picks exactly what a scan over all activities would."""
     n = keys.shape[0]
+    if greedy:
+        return order_by(keys, pred_ptr, np.zeros(0, dtype=np.int64), succ_ptr, succ_to)
     waiting = np.zeros(n, dtype=np.int64)
+    eligible = np.empty(n, dtype=np.int64)
+    m = 0
     for j in range(n):
         waiting[j] = pred_ptr[j + 1] - pred_ptr[j]
-    placed = np.zeros(n, dtype=np.bool_)
+        if waiting[j] == 0:
+            eligible[m] = j
+            m += 1
     order = np.empty(n, dtype=np.int64)
     worst = keys.max()
     for q in range(n):
-        pick = -1
-        if greedy:
-            for j in range(n):
-                if not placed[j] and waiting[j] == 0 and (pick < 0 or keys[j] < keys[pick]):
-                    pick = j
-        else:
-            total = 0.0
-            for j in range(n):
-                if not placed[j] and waiting[j] == 0:
-                    total += (worst - keys[j] + bias) ** 2
-            x = np.random.random() * total
-            for j in range(n):
-                if not placed[j] and waiting[j] == 0:
-                    pick = j
-                    x -= (worst - keys[j] + bias) ** 2
-                    if x <= 0:
-                        break
-        placed[pick] = True
+        total = 0.0
+        for e in range(m):
+            total += (worst - keys[eligible[e]] + bias) ** 2
+        x = np.random.random() * total
+        at = m - 1
+        for e in range(m):
+            x -= (worst - keys[eligible[e]] + bias) ** 2
+            if x <= 0:
+                at = e
+                break
+        pick = eligible[at]
+        for e in range(at, m - 1):
+            eligible[e] = eligible[e + 1]
+        m -= 1
         order[q] = pick
         for p in range(succ_ptr[pick], succ_ptr[pick + 1]):
-            waiting[succ_to[p]] -= 1
+            s = succ_to[p]
+            waiting[s] -= 1
+            if waiting[s] == 0:
+                # Insert keeping the index order.
+                e = m
+                while e > 0 and eligible[e - 1] > s:
+                    eligible[e] = eligible[e - 1]
+                    e -= 1
+                eligible[e] = s
+                m += 1
     return order
 
 
@@ -357,6 +441,38 @@ def sample(
             best_span = span
             best = s.copy()
     return best, generated
+
+
+@njit(cache=True)
+def descendants(topological, succ_ptr, succ_to, duration):
+    """Count and total duration of every activity's transitive successors, by OR-ing
+    successor bit sets in reverse topological order (n^2/8 bytes: for n up to ~20,000)."""
+    n = duration.shape[0]
+    words = (n + 63) // 64
+    reach = np.zeros((n, words), dtype=np.uint64)
+    for q in range(n - 1, -1, -1):
+        j = topological[q]
+        for p in range(succ_ptr[j], succ_ptr[j + 1]):
+            s = succ_to[p]
+            reach[j, s // 64] |= np.uint64(1) << np.uint64(s % 64)
+            for w in range(words):
+                reach[j, w] |= reach[s, w]
+    count = np.zeros(n, dtype=np.int64)
+    total = np.zeros(n, dtype=np.int64)
+    for j in range(n):
+        for w in range(words):
+            bits = reach[j, w]
+            while bits:
+                low = bits & (~bits + np.uint64(1))
+                b = 0
+                probe = low
+                while probe > np.uint64(1):
+                    probe >>= np.uint64(1)
+                    b += 1
+                count[j] += 1
+                total[j] += duration[w * 64 + b]
+                bits ^= low
+    return count, total
 
 
 @njit(cache=True)
