@@ -16,6 +16,9 @@ from tandem.projects.models import Assignment, Project, Resource, Task
 RISKY = {"be.3": 2.2, "be.5": 2.0, "ios.4": 1.8, "and.4": 1.8, "qa.2": 1.7, "launch.2": 2.0}
 # Hours actually worked per hour planned: the backend is harder than estimated.
 EFFORT = {"be.1": 1.1, "be.2": 1.2, "be.3": 1.45, "disc.2": 1.15, "des.3": 1.1}
+# Slipped work that keeps eating hours without moving: share of each working day booked on it
+# from its planned start, whatever its progress (the cost of being stuck).
+STUCK = {"be.3": 0.75, "des.4": 0.5, "ios.2": 0.25}
 EXPENSES = [
     # (weeks after the start, task ref or None, category, amount in cents, description)
     (1, "disc.1", "travel", 184_000, "Travel for customer interviews in Hamburg and Munich"),
@@ -79,6 +82,10 @@ def week_worked(project: Project, day: date, *, snapshot: bool = True) -> None:
     for task_id, assignments in staffed.items():
         task = assignments[0].task
         done = task.percent_complete - _paid.get(task_id, 0)
+        stuck = STUCK.get(_refs.get(task_id, ""))
+        if done <= 0 and stuck and task.start is not None and task.percent_complete < 100:
+            _book_stuck(task, assignments, [d for d in days if d >= task.start.date()], stuck)
+            continue
         if done <= 0:
             continue
         _paid[task_id] = task.percent_complete
@@ -97,3 +104,14 @@ def week_worked(project: Project, day: date, *, snapshot: bool = True) -> None:
                 )
     if snapshot:
         finance.take_snapshot(OPERATOR, project.pk, status_date=day)
+
+
+def _book_stuck(task: Task, assignments: list[Assignment], days: list[date], share: float) -> None:
+    """Hours on slipped work in a week it did not move."""
+    for assignment in assignments:
+        minutes = round(480 * share * assignment.units / 15) * 15
+        for worked_on in days:
+            finance.record_time(
+                OPERATOR, task.pk, worked_on=worked_on, minutes=minutes,
+                person_id=assignment.resource.user_id,
+            )  # fmt: skip

@@ -160,12 +160,12 @@ SLIPS: dict[str, dict[str, int]] = {
 
 
 def _progress_to(
-    project: Project, ref: dict[str, Task], today: date, *, final: bool = True
+    project: Project, ref: dict[str, Task], today: date, *, final: bool = True, share: float = 1.0
 ) -> None:
     """Record progress up to ``today`` as if the team had worked to plan, except the SLIPS.
 
-    Before the ``final`` day the slips act as ceilings (the slipped work never got further
-    than it is today), so progress only ever rises from week to week."""
+    Before the ``final`` day the slips act as ceilings that rise with ``share`` of the time
+    gone (slipped work creeps towards where it is today), so progress only ever rises."""
     refs = {task.pk: r for r, task in ref.items()}
     # Work after a slipped task cannot have happened yet: nothing downstream of one progresses.
     after: dict[str, set[str]] = {}
@@ -207,7 +207,7 @@ def _progress_to(
         else:
             continue
         if slip is not None:
-            percent = min(percent, slip["percent_complete"])
+            percent = min(percent, 10 * int(slip["percent_complete"] * share / 10))
         if percent <= task.percent_complete:
             continue
         updates.append({"id": task.pk, "version": task.version, "percent_complete": percent})
@@ -294,7 +294,8 @@ def load(organisation: Organisation, today: date | None = None) -> Project:
     # Week by week: progress to each Friday, the time worked that week, a snapshot.
     friday = start + timedelta(days=4)
     while friday < today:
-        _progress_to(project, ref, friday, final=False)
+        share = (friday - start).days / max((today - start).days, 1)
+        _progress_to(project, ref, friday, final=False, share=share)
         finance.week_worked(project, friday)
         friday += timedelta(weeks=1)
     _progress_to(project, ref, today)
