@@ -52,8 +52,8 @@ def report(
         "a PDF to KEY-status-DATE.pdf here.",
     ),
 ) -> None:
-    """Schedule against the baseline, milestones, earned value and its trend, the Monte Carlo
-    forecast, risks and drivers, as of a status date."""
+    """A project's status report as Markdown or PDF: schedule against the baseline,
+    milestones, earned value and its trend, the Monte Carlo forecast, risks and drivers."""
     from tandem.cli.django_setup import setup
 
     setup()
