@@ -11,12 +11,15 @@ and MPXJ write them:
 
 LinkLag is in tenths of a minute — working minutes for working formats, elapsed minutes for
 elapsed ones — except for percent lags, where it is the percent itself (MPXJ reads and writes
-it so). Durations are ISO 8601 (``PT8H0M0S``), in working time.
+it so). Durations are ISO 8601 (``PT8H0M0S``), in working time. Costs (Cost, FixedCost) are
+in hundredths of the currency unit whatever the currency's digits (MPXJ divides them by 100);
+StandardRate is in currency units per hour (StandardRateFormat 2).
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 NS = "http://schemas.microsoft.com/project"
 
@@ -51,6 +54,34 @@ DURATION_FORMAT_DAYS = 7
 # MSPDI DayType (1 Sunday … 7 Saturday) of a Python weekday (0 Monday … 6 Sunday), and back.
 DAY_TYPES: dict[int, int] = {weekday: (weekday + 1) % 7 + 1 for weekday in range(7)}
 WEEKDAYS: dict[int, int] = {day_type: weekday for weekday, day_type in DAY_TYPES.items()}
+
+# ISO 4217 minor-unit digits of the currencies that do not use two.
+_CURRENCY_DIGITS = {
+    **dict.fromkeys(
+        [
+            "BIF",
+            "CLP",
+            "DJF",
+            "GNF",
+            "ISK",
+            "JPY",
+            "KMF",
+            "KRW",
+            "PYG",
+            "RWF",
+            "UGX",
+            "UYI",
+            "VND",
+            "VUV",
+            "XAF",
+            "XOF",
+            "XPF",
+        ],
+        0,
+    ),
+    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
+    **dict.fromkeys(["CLF", "UYW"], 4),
+}
 
 _DURATION = re.compile(
     r"(?P<sign>-)?P(?:(?P<years>\d+(?:\.\d+)?)Y)?(?:(?P<months>\d+(?:\.\d+)?)M)?"
@@ -91,3 +122,24 @@ def lag_from_mspdi(link_lag: int, lag_format: int | None) -> tuple[int, str]:
     """A tandem lag and lag format from LinkLag and LagFormat (working when unknown)."""
     kind = LAG_FORMAT_CODES.get(lag_format or 0, "working")
     return (link_lag if kind == "percent" else round(link_lag / 10)), kind
+
+
+def currency_digits(code: str) -> int:
+    """Digits of a currency's minor unit (JPY 0, EUR 2, KWD 3)."""
+    return _CURRENCY_DIGITS.get(code.upper(), 2)
+
+
+def money_to_mspdi(minor: int, digits: int = 2) -> str:
+    """An MSPDI cost (hundredths of the currency unit) of an amount in minor units."""
+    value = Decimal(minor).scaleb(2 - digits)
+    return f"{value:f}" if digits > 2 else str(int(value))
+
+
+def money_from_mspdi(value: float, digits: int = 2) -> int:
+    """Minor units of an MSPDI cost (hundredths of the currency unit)."""
+    return round(Decimal(str(value)).scaleb(digits - 2))
+
+
+def rate_to_mspdi(minor: int, digits: int = 2) -> str:
+    """An MSPDI StandardRate (currency units per hour) of a rate in minor units per hour."""
+    return f"{Decimal(minor).scaleb(-digits):f}"
