@@ -208,10 +208,32 @@ def test_the_same_link_twice_is_a_conflict(
     link(project, a, b)
     before = row_counts()
     with pytest.raises(Conflict) as refusal:
-        link(project, a, b, type="SS")
+        link(project, a, b, type="FS", lag=480)
     assert refusal.value.code == "link.exists"
     assert row_counts() == before
-    assert Link.objects.get(predecessor=a, successor=b).type == "FS"
+    assert Link.objects.get(predecessor=a, successor=b).lag == 0
+
+
+def test_one_pair_may_be_linked_start_to_start_and_finish_to_finish(
+    make_project: MakeProject, make_task: MakeTask
+) -> None:
+    # P6 plans often tie two activities at both ends; both links hold.
+    project = make_project()
+    a, b = make_task(project, duration=960), make_task(project, duration=480)
+    link(project, a, b, type="SS")
+    link(project, a, b, type="FF")
+    assert set(Link.objects.filter(predecessor=a, successor=b).values_list("type", flat=True)) == {
+        "SS",
+        "FF",
+    }
+    b.refresh_from_db()
+    a.refresh_from_db()
+    assert b.finish == a.finish  # FF holds: b (one day) finishes with a (two days)
+    ss = Link.objects.get(predecessor=a, successor=b, type="SS")
+    with pytest.raises(Conflict):
+        services_tasks.update_link(
+            owner_of(project.organisation), ss.pk, version=ss.version, type="FF"
+        )
 
 
 def test_a_link_to_a_task_of_another_project_is_not_found(

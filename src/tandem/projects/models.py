@@ -157,6 +157,9 @@ class Task(models.Model):
     )
     status = models.SlugField(max_length=40, default="todo")
     percent_complete = models.PositiveSmallIntegerField(default=0)
+    # Working minutes left on started work when stated (P6 keeps it apart from % complete);
+    # None: the duration not yet complete.
+    remaining = models.PositiveIntegerField(null=True, blank=True)
     actual_start = models.DateTimeField(null=True, blank=True)
     actual_finish = models.DateTimeField(null=True, blank=True)
     priority = models.PositiveSmallIntegerField(default=500)
@@ -206,7 +209,11 @@ class Link(models.Model):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["predecessor", "successor"], name="one_link_per_pair"),
+            # P6 plans link one pair twice (start-to-start and finish-to-finish); a repeated
+            # type is a duplicate.
+            models.UniqueConstraint(
+                fields=["predecessor", "successor", "type"], name="one_link_per_pair_and_type"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(predecessor=models.F("successor")), name="link_not_to_itself"
             ),

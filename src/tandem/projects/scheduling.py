@@ -130,6 +130,7 @@ def task_spec(task: Task, clock: LocalTime, resources: dict[str, float]) -> Task
         actual_start=clock.local(task.actual_start),
         actual_finish=clock.local(task.actual_finish),
         percent_complete=float(task.percent_complete),
+        remaining=None if task.remaining is None else float(task.remaining),
         resources=resources,
         # A forecast samples the three-point estimate when all three are given.
         **_estimate(task),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -82,6 +83,82 @@ def save_baseline(actor: Actor, project_id: int, *, name: str) -> Baseline:
         summary=f"saved the baseline {name} of {project.name}",
     )
     return baseline
+
+
+@transaction.atomic
+def record_baseline(
+    actor: Actor,
+    project_id: int,
+    *,
+    name: str,
+    tasks: list[tuple[int, datetime | None, datetime | None, int, int]],
+) -> Baseline:
+    """Keep a baseline another tool saved: (task id, start, finish, duration, cost) per task.
+
+    Imports use it so a plan arrives with the baselines it was measured against, not a copy of
+    today's dates.
+    """
+    access, project = access_project(actor, project_id, Permission.EDIT_PLAN, lock=True)
+    name = clean.text(name, "name", 120)
+    if project.baselines.filter(name=name).exists():
+        raise Conflict(
+            f"There is already a baseline called {name}.", field="name", code="baseline.exists"
+        )
+    names = dict(project.tasks.values_list("id", "name"))
+    zone = ZoneInfo(project.organisation.time_zone)
+
+    def aware(moment: datetime | None) -> datetime | None:
+        # Naive times are the organisation's wall time, as everywhere in the plan.
+        if moment is None or moment.tzinfo is not None:
+            return moment
+        return moment.replace(tzinfo=zone)
+
+    rows = []
+    for n, (task_id, naive_start, naive_finish, duration, cost) in enumerate(tasks, start=1):
+        start, finish = aware(naive_start), aware(naive_finish)
+        if task_id not in names:
+            raise NotFound(f"Baseline row {n}: no such task in this project.", field="tasks")
+        if start is not None and finish is not None and finish < start:
+            raise Invalid(f"Baseline row {n}: the finish is before the start.", field="tasks")
+        rows.append(
+            BaselineTask(
+                task_id=task_id,
+                name=names[task_id],
+                start=start,
+                finish=finish,
+                duration=clean.minutes(duration, "duration"),
+                cost=int(cost),
+            )
+        )
+    finishes = [row.finish for row in rows if row.finish is not None]
+    baseline = Baseline.objects.create(
+        project=project,
+        name=name,
+        created_by=access.user,
+        finish=max(finishes, default=None),
+        cost=sum(row.cost for row in rows if not _is_parent(row.task_id, project)),
+    )
+    for row in rows:
+        row.baseline = baseline
+    BaselineTask.objects.bulk_create(rows)
+    record_activity(
+        actor,
+        access.organisation,
+        action="projects.baseline.recorded",
+        target=baseline,
+        summary=f"recorded the baseline {name} of {project.name}",
+    )
+    return baseline
+
+
+def _is_parent(task_id: int | None, project: Project) -> bool:
+    parents: set[int] | None = getattr(project, "_parent_ids", None)
+    if parents is None:
+        parents = set(
+            project.tasks.exclude(parent=None).values_list("parent_id", flat=True).distinct()
+        )
+        project._parent_ids = parents  # type: ignore[attr-defined]
+    return task_id in parents
 
 
 @transaction.atomic
@@ -346,6 +423,7 @@ def create_calendar(
     calendar = Calendar.objects.create(
         organisation=access.organisation, name=name, base=base, week=days
     )
+    held: list[CalendarException] = []
     for item in exceptions:
         first = clean.day(item.get("first_day"), "first_day")
         last = clean.day(item.get("last_day") or item.get("first_day"), "last_day")
@@ -353,13 +431,17 @@ def create_calendar(
         if last < first:
             raise Invalid("An exception ends before it begins.", field="last_day")
         hours = _clean_week([item.get("hours") or []] * 7)[0]
-        CalendarException.objects.create(
-            calendar=calendar,
-            name=str(item.get("name", ""))[:120],
-            first_day=first,
-            last_day=last,
-            hours=hours,
+        held.append(
+            CalendarException(
+                calendar=calendar,
+                name=str(item.get("name", ""))[:120],
+                first_day=first,
+                last_day=last,
+                hours=hours,
+            )
         )
+    # One insert: imported calendars carry hundreds of holidays each.
+    CalendarException.objects.bulk_create(held)
     record_activity(
         actor,
         access.organisation,

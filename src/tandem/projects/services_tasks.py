@@ -27,7 +27,7 @@ from tandem.projects.scheduling import LocalTime, reschedule, work_calendar
 from tandem.projects.services import field_names
 from tandem.versioning import bump, expect_version
 
-PROGRESS_FIELDS = {"percent_complete", "actual_start", "actual_finish", "status"}
+PROGRESS_FIELDS = {"percent_complete", "actual_start", "actual_finish", "status", "remaining"}
 STRUCTURE_FIELDS = {"parent_id", "position", "calendar_id"}
 TASK_FIELDS = (
     PROGRESS_FIELDS
@@ -97,7 +97,7 @@ def _clean_task_fields(
             cleaned[field] = clean.text(value, "notes", 20_000, required=False)
         elif field == "duration":
             cleaned[field] = clean.minutes(value, "duration")
-        elif field in ("work", "optimistic", "most_likely", "pessimistic"):
+        elif field in ("work", "optimistic", "most_likely", "pessimistic", "remaining"):
             cleaned[field] = clean.optional_minutes(value, field)
         elif field == "constraint_type":
             cleaned[field] = clean.constraint_type(value)
@@ -351,7 +351,9 @@ def create_tasks(
                 task.parent_id = batch[refs[parent_ref]][0].pk
         Task.objects.bulk_create([t for t, _ in level])
     ids = existing | {t.pk for t, _, _ in batch}
-    known = set(Link.objects.filter(project=project).values_list("predecessor_id", "successor_id"))
+    known = set(
+        Link.objects.filter(project=project).values_list("predecessor_id", "successor_id", "type")
+    )
     new_links = []
     for n, row in enumerate(links, start=1):
         ends: list[Any] = []
@@ -366,16 +368,19 @@ def create_tasks(
             raise Invalid(f"Link {n}: a task cannot be linked to itself.", field="links")
         if pred not in ids or succ not in ids:
             raise NotFound(f"Link {n}: both tasks must be in this project.", field="links")
-        if (pred, succ) in known:
-            raise Conflict(f"Link {n}: these tasks are already linked.", code="link.exists")
-        known.add((pred, succ))
         try:
+            kind = clean.link_type(row.get("type", "FS"))
+            if (pred, succ, kind) in known:
+                raise Conflict(
+                    f"Link {n}: these tasks are already linked {kind}.", code="link.exists"
+                )
+            known.add((pred, succ, kind))
             new_links.append(
                 Link(
                     project=project,
                     predecessor_id=pred,
                     successor_id=succ,
-                    type=clean.link_type(row.get("type", "FS")),
+                    type=kind,
                     lag=clean.minutes(row.get("lag", 0), "lag", allow_negative=True),
                     lag_format=clean.lag_format(row.get("lag_format", "working")),
                 )
@@ -521,13 +526,18 @@ def _new_link(
         if predecessor_id == successor_id and predecessor_id is not None:
             raise Invalid("A task cannot be linked to itself.", field="successor_id")
         raise NotFound("Both tasks of a link must be in this project.", field="successor_id")
-    if Link.objects.filter(predecessor_id=predecessor_id, successor_id=successor_id).exists():
-        raise Conflict("These tasks are already linked.", code="link.exists", field="successor_id")
+    kind = clean.link_type(kind)
+    if Link.objects.filter(
+        predecessor_id=predecessor_id, successor_id=successor_id, type=kind
+    ).exists():
+        raise Conflict(
+            f"These tasks are already linked {kind}.", code="link.exists", field="successor_id"
+        )
     return Link.objects.create(
         project=project,
         predecessor_id=int(predecessor_id),
         successor_id=int(successor_id),
-        type=clean.link_type(kind),
+        type=kind,
         lag=clean.minutes(lag, "lag", allow_negative=True),
         lag_format=clean.lag_format(fmt),
     )
@@ -573,6 +583,18 @@ def update_link(actor: Actor, link_id: int, *, version: int | None, **changes: A
     for field, value in changes.items():
         if field == "type":
             link.type = clean.link_type(value)
+            if (
+                Link.objects.filter(
+                    predecessor_id=link.predecessor_id,
+                    successor_id=link.successor_id,
+                    type=link.type,
+                )
+                .exclude(pk=link.pk)
+                .exists()
+            ):
+                raise Conflict(
+                    f"These tasks are already linked {link.type}.", code="link.exists", field="type"
+                )
         elif field == "lag":
             link.lag = clean.minutes(value, "lag", allow_negative=True)
         elif field == "lag_format":
