@@ -102,6 +102,9 @@ class Network:
     deadline: float | None = None
     status: float = NO_DATE
     calendars: CalendarArrays = field(default_factory=CalendarArrays)
+    # Nodes that only roll up their tasks' finishes (a summary's finish): as-late-as-possible
+    # tasks are not held back by them, and they follow the tasks that moved.
+    rollup: np.ndarray | None = None
 
     @classmethod
     def create(
@@ -232,6 +235,9 @@ class PreparedNetwork:
         self.fixed_finish = self._ranked(net.fixed_finish)
         self.remaining = self._ranked(net.remaining)
         self.alap = self._ranked(net.alap)
+        self.rollup = self._ranked(
+            np.zeros(net.size, dtype=np.bool_) if net.rollup is None else net.rollup
+        )
 
     def _ranked(self, values: np.ndarray) -> np.ndarray:
         """``values`` in rank order; one shared read-only array when all values are equal
@@ -318,7 +324,8 @@ class PreparedNetwork:
         start = finish = None
         if self.alap.any():
             start, finish = k.as_late_as_possible(
-                self.alap, *succ, self.duration, calendar, es, ef, end_limit, *cal_args,
+                self.alap, self.rollup, *succ, self.duration, calendar, es, ef, end_limit,
+                *cal_args,
             )  # fmt: skip
         # Back to the caller's task numbering, letting each rank-ordered array go once copied.
         back = self.rank

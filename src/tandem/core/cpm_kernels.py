@@ -464,11 +464,15 @@ def floats(
 
 @njit(cache=True)
 def as_late_as_possible(
-    alap, succ_ptr, succ_to, succ_type, succ_lag, duration, cal, es, ef, end_limit,
+    alap, rollup, succ_ptr, succ_to, succ_type, succ_lag, duration, cal, es, ef, end_limit,
     cal_ptr, iv_start, iv_end, iv_cum,
 ):
     """Scheduled dates (by rank): early dates, except that as-late-as-possible tasks use up
-    their free float against their successors' scheduled dates (so no successor moves)."""
+    their free float against their successors' scheduled dates (so no successor moves).
+
+    A summary's finish (``rollup``) does not hold a task back, as in MS Project and P6; it
+    then rolls up the finishes of the tasks that moved.
+    """
     timed = cal_ptr.shape[0] > 1
     start = es.copy()
     finish = ef.copy()
@@ -479,16 +483,30 @@ def as_late_as_possible(
         c = cal[j]
         room = work_at(c, end_limit, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
             c, finish[q], cal_ptr, iv_start, iv_end, iv_cum)
+        by_start = False  # the binding limit is a successor's start (a milestone sits there)
         for p in range(succ_ptr[q], succ_ptr[q + 1]):
             k = succ_to[p]
+            if rollup[k]:
+                continue
             ck = cal[k] if timed else -1
             kind = succ_type[p]
-            mine = finish[q] if (kind == FS or kind == FF) else start[q]
-            theirs = start[k] if (kind == FS or kind == SS) else finish[k]
-            slack = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - (
-                work_at(ck, mine, cal_ptr, iv_start, iv_end, iv_cum) + succ_lag[p])
+            from_finish = kind == FS or kind == FF
+            to_start = kind == FS or kind == SS
+            theirs = start[k] if to_start else finish[k]
+            # The latest moment for my end, found in the successor's calendar (where the lag
+            # runs), then measured in mine: calendars differ in working minutes per week.
+            w_limit = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - succ_lag[p]
+            if from_finish:
+                moment = finish_at(ck, w_limit, cal_ptr, iv_start, iv_end, iv_cum)
+                slack = work_at(c, moment, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
+                    c, finish[q], cal_ptr, iv_start, iv_end, iv_cum)
+            else:
+                moment = start_at(ck, w_limit, cal_ptr, iv_start, iv_end, iv_cum)
+                slack = work_at(c, moment, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
+                    c, start[q], cal_ptr, iv_start, iv_end, iv_cum)
             if slack < room:
                 room = slack
+                by_start = to_start
         if room > 0.0:
             w = work_at(c, start[q], cal_ptr, iv_start, iv_end, iv_cum) + room
             d = duration[j]
@@ -496,6 +514,18 @@ def as_late_as_possible(
                 start[q] = start_at(c, w, cal_ptr, iv_start, iv_end, iv_cum)
                 finish[q] = finish_at(c, w + d, cal_ptr, iv_start, iv_end, iv_cum)
             else:
-                start[q] = finish_at(c, w, cal_ptr, iv_start, iv_end, iv_cum)
+                # A milestone held by a successor's start takes that start (08:00, as P6
+                # shows it), otherwise the end of the working time it reaches.
+                if by_start:
+                    start[q] = start_at(c, w, cal_ptr, iv_start, iv_end, iv_cum)
+                else:
+                    start[q] = finish_at(c, w, cal_ptr, iv_start, iv_end, iv_cum)
                 finish[q] = start[q]
+    # Summaries' finishes follow their moved tasks (ranks run from tasks to summaries).
+    for q in range(es.shape[0]):
+        for p in range(succ_ptr[q], succ_ptr[q + 1]):
+            k = succ_to[p]
+            if rollup[k] and finish[q] > finish[k]:
+                finish[k] = finish[q]
+                start[k] = finish[q]
     return start, finish

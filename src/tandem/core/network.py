@@ -517,9 +517,11 @@ def build_network(
             value,
             link.lag_format is LagFormat.ELAPSED,
         )
+    rollup = np.zeros(n, dtype=np.bool_)
     for summary, kids in layout.children.items():
         gate_in = layout.start_node[layout.index[summary]]
         gate_out = layout.finish_node[layout.index[summary]]
+        rollup[gate_out] = True
         add(gate_in, gate_out, LinkType.SS)
         for kid in kids:
             add(gate_in, layout.start_node[layout.index[kid]], LinkType.SS)
@@ -545,6 +547,7 @@ def build_network(
         deadline=None if project.deadline is None else clock.to_axis(project.deadline, "deadline"),
         status=status,
         calendars=clock.tables(),
+        rollup=rollup,
     )
     return network, layout, clock
 
