@@ -15,6 +15,7 @@ from tandem.cli import (
     db,
     demo,
     exchange,
+    files,
     finance,
     forecast,
     products,
@@ -48,6 +49,8 @@ app.command("csv-export")(exchange.csv_export)
 app.command("csv-import")(exchange.csv_import)
 app.command("backup")(exchange.backup)
 app.command("restore")(exchange.restore)
+app.command("import")(files.import_plan)
+app.command("export")(files.export_plan)
 
 
 def main() -> None:

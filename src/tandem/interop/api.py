@@ -1,5 +1,6 @@
 """REST endpoints of the exchange: CSV export, preview and import for tasks, roadmap items and
-measurements; calendar feeds (list, create, regenerate, revoke)."""
+measurements; calendar feeds (list, create, regenerate, revoke); project files of other tools
+(import as a new project, export as MS Project XML)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
-from tandem.interop import csv_exchange, feeds
+from tandem.errors import Invalid
+from tandem.interop import csv_exchange, feeds, mspdi_write, plan_import
 from tandem.web.http import actor
 
 router = Router(tags=["exchange"])
@@ -153,3 +155,71 @@ def regenerate_feed(request: HttpRequest, feed_id: int) -> Status[dict[str, Any]
 def revoke_feed(request: HttpRequest, feed_id: int) -> Status[None]:
     feeds.revoke_feed(actor(request), feed_id)
     return Status(204, None)
+
+
+# -- project files of other tools --------------------------------------------------------------
+
+MAX_PLAN_BYTES = 50 * 1024 * 1024
+
+
+class PlanImportedOut(Schema):
+    project_id: int
+    name: str
+    counts: dict[str, int] = Field(
+        ...,
+        description="What was made: tasks, links, calendars, resources, assignments, baselines.",
+    )
+    warnings: list[str] = Field(
+        ..., description="What the file holds that tandem reads differently."
+    )
+    seconds: float
+
+
+@router.post(
+    "/organisations/{organisation_id}/imports",
+    response={201: PlanImportedOut},
+    summary="Import a project file (MS Project .xml/.mpp, Primavera .xer/P6 XML, GanttProject "
+    ".gan, Planner) as a new project: everything in one transaction, or nothing (422)",
+)
+def import_plan_file(
+    request: HttpRequest,
+    organisation_id: int,
+    file: File[UploadedFile],
+    project_name: Form[str | None] = None,
+) -> Status[dict[str, Any]]:
+    if file.size is not None and file.size > MAX_PLAN_BYTES:
+        raise Invalid(
+            f"The file is larger than {MAX_PLAN_BYTES // (1024 * 1024)} MB.",
+            field="file",
+            code="import.too_large",
+        )
+    result = plan_import.import_file(
+        actor(request),
+        organisation_id,
+        file.name or "",
+        file.read(),
+        project_name=project_name or None,
+    )
+    return Status(
+        201,
+        {
+            "project_id": result.project.pk,
+            "name": result.project.name,
+            "counts": result.counts,
+            "warnings": result.warnings,
+            "seconds": round(result.seconds, 3),
+        },
+    )
+
+
+@router.get(
+    "/projects/{project_id}/export.xml",
+    response={200: str},
+    summary="Export a project as MS Project XML (MSPDI)",
+    openapi_extra={"responses": {200: {"content": {"application/xml": {}}}}},
+)
+def export_plan_xml(request: HttpRequest, project_id: int) -> HttpResponse:
+    data, filename = mspdi_write.export_mspdi(actor(request), project_id)
+    response = HttpResponse(data, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
