@@ -50,3 +50,26 @@ def test_alap_slack_is_measured_in_each_calendar_so_no_successor_is_overtaken() 
     ).tasks
     assert result["gate"].start <= result["survey"].start
     assert result["gate"].start == datetime(2030, 3, 4, 8)  # at the start that holds it
+
+
+def test_a_start_milestone_shows_at_the_next_working_start_a_finish_milestone_where_it_falls() -> (
+    None
+):
+    tasks = [
+        TaskSpec(id="work", duration=480),
+        TaskSpec(id="start", milestone_at="start"),
+        TaskSpec(id="finish", milestone_at="finish"),
+        TaskSpec(id="plain"),
+        TaskSpec(id="late", milestone_at="finish", constraint=ConstraintType.ALAP),
+        TaskSpec(id="next", duration=480),
+    ]
+    links = [LinkSpec("work", m) for m in ("start", "finish", "plain", "late")]
+    links += [LinkSpec("late", "next"), LinkSpec("work", "next", lag=480)]
+    result = schedule_project(ProjectSpec(tasks=tasks, links=links, start=MONDAY)).tasks
+    assert result["work"].finish == datetime(2030, 1, 7, 17)
+    assert result["start"].start == result["start"].finish == datetime(2030, 1, 8, 8)
+    assert result["finish"].start == datetime(2030, 1, 7, 17)
+    assert result["plain"].start == datetime(2030, 1, 7, 17)
+    # As late as possible before "next" (Wednesday 08:00): the end of Tuesday.
+    assert result["next"].start == datetime(2030, 1, 9, 8)
+    assert result["late"].start == datetime(2030, 1, 8, 17)

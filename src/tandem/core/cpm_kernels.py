@@ -495,13 +495,21 @@ def as_late_as_possible(
             theirs = start[k] if to_start else finish[k]
             # The latest moment for my end, found in the successor's calendar (where the lag
             # runs), then measured in mine: calendars differ in working minutes per week.
+            # Without a lag the moment itself: my calendar, not theirs, says which working
+            # minute before it is my last.
             w_limit = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - succ_lag[p]
             if from_finish:
-                moment = finish_at(ck, w_limit, cal_ptr, iv_start, iv_end, iv_cum)
+                if succ_lag[p] == 0.0:
+                    moment = theirs
+                else:
+                    moment = finish_at(ck, w_limit, cal_ptr, iv_start, iv_end, iv_cum)
                 slack = work_at(c, moment, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
                     c, finish[q], cal_ptr, iv_start, iv_end, iv_cum)
             else:
-                moment = start_at(ck, w_limit, cal_ptr, iv_start, iv_end, iv_cum)
+                if succ_lag[p] == 0.0:
+                    moment = theirs
+                else:
+                    moment = start_at(ck, w_limit, cal_ptr, iv_start, iv_end, iv_cum)
                 slack = work_at(c, moment, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
                     c, start[q], cal_ptr, iv_start, iv_end, iv_cum)
             if slack < room:

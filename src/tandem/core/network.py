@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from tandem.core import cpm_kernels as kernels
 from tandem.core.calendar import IntervalTable, WorkCalendar
 from tandem.core.cpm import EPSILON, CalendarArrays, LinkType, Network, PreparedNetwork, Schedule
 from tandem.errors import Invalid
@@ -73,6 +74,11 @@ class TaskSpec:
     most_likely: float | None = None
     pessimistic: float | None = None
     distribution: str = "triangular"  # or "pert"
+    # Where a milestone shows when it falls on a break between working times: "start" at the
+    # next working start (P6's start milestones); "finish" where the schedule put it, but an
+    # as-late-as-possible one at the last working end before its successor (P6's finish
+    # milestones); "" where the schedule put it. The working minute is the same either way.
+    milestone_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -688,6 +694,7 @@ class ProjectScheduler:
         times = np.stack([column[nodes] for column in sources])
         total = result.total_float[gates].copy()
         free = result.free_float[gates].copy()
+        self._place_milestones(times)
         # Summary rows span their children, deepest summaries first.
         for summary in layout.summaries:
             row = layout.index[summary]
@@ -706,6 +713,26 @@ class ProjectScheduler:
             finish=result.project_finish,
             start=self.network.project_start,
         )
+
+    def _place_milestones(self, times: np.ndarray) -> None:
+        """Milestones with a stated side take that side of a break (see TaskSpec)."""
+        cal = self.network.calendars
+        if len(cal.ptr) < 2:
+            return
+        args = (cal.ptr, cal.starts, cal.ends, cal.cum)
+        for row, task in enumerate(self.project.tasks):
+            if not task.milestone_at or task.duration != 0 or task.id in self.layout.children:
+                continue
+            if task.milestone_at == "finish" and task.constraint is not ConstraintType.ALAP:
+                continue
+            c = int(self.network.calendar[self.layout.start_node[row]])
+            if c < 0:
+                continue
+            place = kernels.start_at if task.milestone_at == "start" else kernels.finish_at
+            for column in range(times.shape[0]):
+                moment = float(times[column, row])
+                if math.isfinite(moment):
+                    times[column, row] = place(c, kernels.work_at(c, moment, *args), *args)
 
 
 def schedule_project(project: ProjectSpec) -> ProjectSchedule:

@@ -9,12 +9,14 @@ saved by MS Project.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 TIMEOUT = 600  # seconds; the largest real .xer converts in about 4 s
 
@@ -50,18 +52,27 @@ def check_available() -> None:
         )
 
 
-def convert_to_mspdi(filename: str, data: bytes) -> bytes:
-    """The file as MS Project XML, converted by MPXJ in a child process."""
+def convert_to_mspdi(filename: str, data: bytes) -> tuple[bytes, dict[str, Any]]:
+    """The file as MS Project XML, converted by MPXJ in a child process, and what MS Project
+    XML cannot hold (``{"milestones": {uid: "start" | "finish"}}``)."""
     check_available()
     suffix = Path(filename).suffix.lower() or ".bin"
     with tempfile.TemporaryDirectory(prefix="tandem-mpxj-") as folder:
         source = Path(folder) / f"plan{suffix}"
         target = Path(folder) / "plan.xml"
+        extras = Path(folder) / "plan.json"
         source.write_bytes(data)
         try:
             # Our own module on a path we made: no user text reaches the command line.
             done = subprocess.run(  # noqa: S603
-                [sys.executable, "-m", "tandem.interop.mpxj_convert", str(source), str(target)],
+                [
+                    sys.executable,
+                    "-m",
+                    "tandem.interop.mpxj_convert",
+                    str(source),
+                    str(target),
+                    str(extras),
+                ],
                 capture_output=True,
                 text=True,
                 timeout=TIMEOUT,
@@ -77,4 +88,5 @@ def convert_to_mspdi(filename: str, data: bytes) -> bytes:
             ]
             reason = lines[-1] if lines else f"exit status {done.returncode}"
             raise BridgeError(f"MPXJ could not read the file: {reason}")
-        return target.read_bytes()
+        found = json.loads(extras.read_text("utf-8")) if extras.exists() else {}
+        return target.read_bytes(), found

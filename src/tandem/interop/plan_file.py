@@ -71,6 +71,7 @@ class PlanTask:
     notes: str = ""
     priority: int = 500
     split: bool = False  # the tool stored interruptions tandem does not model
+    milestone_at: str = ""  # P6's start or finish milestone: the side of a break it shows on
     baselines: list[PlanBaseline] = field(default_factory=list)
 
 

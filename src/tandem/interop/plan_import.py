@@ -9,6 +9,7 @@ not the file's stored dates, then sets every date.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -46,6 +47,7 @@ SUPPORTED: dict[str, str] = {
     ".pod": "ProjectLibre (.pod)",
 }
 PREVIEW_TASKS = 50
+DEFAULT_TITLE = re.compile(r"Project\d*")  # what MPXJ writes for a plan without a title
 P6_SUFFIXES = (".xer", ".pmxml")
 MAX_MINUTES = clean.MAX_MINUTES
 
@@ -79,11 +81,12 @@ def read_plan(filename: str, data: bytes, *, progress: Progress | None = None) -
     source = SUPPORTED[suffix]
     report("Reading the file", 0, 3)
     try:
+        extras: dict[str, Any] = {}
         if suffix == ".xml" and NS.encode() in data[:4096]:
             xml, source = data, "MS Project XML"
         else:
             report(f"Converting {source} with MPXJ", 1, 3)
-            xml = convert_to_mspdi(filename, data)
+            xml, extras = convert_to_mspdi(filename, data)
         plan = read_mspdi(xml, name=Path(filename).stem, progress=progress)
     except BridgeError as error:
         code = "import.java_missing" if error.missing else "import.unreadable"
@@ -91,6 +94,11 @@ def read_plan(filename: str, data: bytes, *, progress: Progress | None = None) -
     except MspdiError as error:
         raise Invalid(f"{filename}: {error}.", field="file", code="import.unreadable") from None
     plan.source = source
+    if xml is not data and DEFAULT_TITLE.fullmatch(plan.name):
+        plan.name = Path(filename).stem[:200] or plan.name  # MPXJ's stand-in, not a title
+    sides = extras.get("milestones", {})
+    for task in plan.tasks:
+        task.milestone_at = sides.get(task.uid, "")
     if suffix in P6_SUFFIXES or (suffix == ".xml" and source != "MS Project XML"):
         _soften_p6_constraints(plan)
     report("Read", 3, 3)
@@ -289,6 +297,8 @@ def _task_row(task: PlanTask, calendars: dict[str, int]) -> dict[str, Any]:
         calendar_id=calendars.get(task.calendar_uid or ""),
         fixed_cost=max(0, task.fixed_cost),
     )
+    if task.milestone_at and task.duration == 0:
+        row["milestone_at"] = task.milestone_at
     if task.constraint_date is not None and task.constraint not in ("ASAP", "ALAP"):
         row["constraint_date"] = task.constraint_date
     elif task.constraint not in ("ASAP", "ALAP"):
@@ -403,9 +413,10 @@ def import_plan(
         report("Baselines", 5, steps)
         baselines = _baselines(actor, project, plan, tasks)
     except DomainError as error:
-        raise type(error)(
-            f"The plan could not be imported: {error.message}", field=error.field, code=error.code
-        ) from None
+        # Same refusal, said of the import; the transaction has already rolled back.
+        error.message = f"The plan could not be imported: {error.message}"
+        error.args = (error.message,)
+        raise
     report("Done", steps, steps)
     project.refresh_from_db()
     counts = {

@@ -18,6 +18,7 @@ CONSTRAINTS = ["ASAP", "ALAP", "SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO"]
 LINK_TYPES = ["FS", "SS", "FF", "SF"]
 LAG_FORMATS = ["working", "elapsed", "percent"]
 BOARD_CATEGORIES = ["todo", "in_progress", "done"]
+MILESTONE_SIDES = ["start", "finish"]
 EARNING_RULES = ["percent", "0/100", "50/50"]  # how a task earns its budget (core.evm)
 RESOURCE_KINDS = ["person", "equipment", "facility"]
 
@@ -160,6 +161,13 @@ class Task(models.Model):
     # Working minutes left on started work when stated (P6 keeps it apart from % complete);
     # None: the duration not yet complete.
     remaining = models.PositiveIntegerField(null=True, blank=True)
+    # Which side of a break a milestone shows on (core.network.TaskSpec.milestone_at).
+    milestone_at = models.CharField(
+        max_length=6,
+        blank=True,
+        default="",
+        choices=[("", "As scheduled"), *choices_of(MILESTONE_SIDES)],
+    )
     actual_start = models.DateTimeField(null=True, blank=True)
     actual_finish = models.DateTimeField(null=True, blank=True)
     priority = models.PositiveSmallIntegerField(default=500)

@@ -131,6 +131,7 @@ def task_spec(task: Task, clock: LocalTime, resources: dict[str, float]) -> Task
         actual_finish=clock.local(task.actual_finish),
         percent_complete=float(task.percent_complete),
         remaining=None if task.remaining is None else float(task.remaining),
+        milestone_at=task.milestone_at,
         resources=resources,
         # A forecast samples the three-point estimate when all three are given.
         **_estimate(task),

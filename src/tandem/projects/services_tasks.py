@@ -22,7 +22,7 @@ from tandem.core.permissions import Permission
 from tandem.errors import Conflict, Invalid, NotFound
 from tandem.projects import validation as clean
 from tandem.projects.access import access_project, access_task, require_progress_rights
-from tandem.projects.models import EARNING_RULES, Calendar, Link, Project, Task
+from tandem.projects.models import EARNING_RULES, MILESTONE_SIDES, Calendar, Link, Project, Task
 from tandem.projects.scheduling import LocalTime, reschedule, work_calendar
 from tandem.projects.services import field_names
 from tandem.versioning import bump, expect_version
@@ -33,6 +33,7 @@ TASK_FIELDS = (
     PROGRESS_FIELDS
     | STRUCTURE_FIELDS
     | {
+        "milestone_at",
         "name",
         "notes",
         "duration",
@@ -123,6 +124,12 @@ def _clean_task_fields(
             cleaned[field] = bool(value)
         elif field == "fixed_cost":
             cleaned[field] = clean.money(value, "fixed_cost") or 0
+        elif field == "milestone_at":
+            if value not in ("", None, *MILESTONE_SIDES):
+                raise Invalid(
+                    "A milestone shows at its start, its finish or as scheduled.", field=field
+                )
+            cleaned[field] = value or ""
         elif field == "earning_rule":
             if value not in EARNING_RULES:
                 raise Invalid(
