@@ -205,6 +205,10 @@ class _Writer:
         start, finish = clock.local(task.start), clock.local(task.finish)
         duration = self._span(start, finish) if place.summary else task.duration
         done = task.percent_complete / 100
+        # Remaining work as stated (P6 keeps it apart from % complete), else what % leaves.
+        left = duration * (1 - done)
+        if task.remaining is not None and task.actual_finish is None and not place.summary:
+            left = task.remaining
         dated = task.constraint_type not in ("ASAP", "ALAP")
         for tag, value in (
             ("UID", self.task_uid[task.pk]),
@@ -240,8 +244,8 @@ class _Writer:
             ("Cost", money_to_mspdi(self.cost[task.pk], self.digits)),
             ("ActualStart", _stamp(clock.local(task.actual_start))),
             ("ActualFinish", _stamp(clock.local(task.actual_finish))),
-            ("ActualDuration", format_duration(duration * done)),
-            ("RemainingDuration", format_duration(duration * (1 - done))),
+            ("ActualDuration", format_duration(max(0, duration - left))),
+            ("RemainingDuration", format_duration(left)),
             ("ConstraintType", CONSTRAINT_NUMBERS[task.constraint_type]),
             ("CalendarUID", self.calendar_uid[task.calendar_id] if task.calendar_id else -1),
             ("ConstraintDate", _stamp(clock.local(task.constraint_date)) if dated else None),
