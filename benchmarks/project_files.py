@@ -68,7 +68,7 @@ def main() -> None:
     files = [Path(f) for f in args.files] or [
         f for folder in FORMATS for f in sorted((DATA / folder).iterdir())
     ]
-    print(f"{'file':58} {'tasks':>6} {'matched':>11} {'MPXJ CPM':>10} {'seconds':>8}")
+    print(f"{'file':58} {'tasks':>6} {'matched':>18} {'MPXJ CPM':>10} {'seconds':>8}")
     for path in files:
         began = time.perf_counter()
         try:
@@ -78,10 +78,12 @@ def main() -> None:
             print(f"{path.name:58} refused: {error}")
             continue
         seconds = time.perf_counter() - began
-        check = compare_dates(plan, result.project, result.task_ids)
+        days_only = path.suffix == ".gan"  # GanttProject keeps days, not times of day
+        check = compare_dates(plan, result.project, result.task_ids, days_only=days_only)
         matched = f"{check.matched}/{check.compared}" if check.compared else "-"
+        matched += " (days)" if days_only else ""
         print(
-            f"{path.name:58} {len(plan.tasks):6} {matched:>11} "
+            f"{path.name:58} {len(plan.tasks):6} {matched:>18} "
             f"{REFERENCE.get(path.name, ''):>10} {seconds:8.2f}"
         )
         for miss in check.mismatches[: args.show_mismatches]:

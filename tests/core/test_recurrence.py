@@ -27,10 +27,7 @@ P = {"p": NS}
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY = range(7)
 
 # MS Project counts the weeks of a weekly pattern from Sunday: "every 7 weeks on Sunday" from
-# Monday 2001-01-01 first falls on 2001-02-18 and ends on the stated 2002-03-17. tandem's
-# expansion counts from Monday (2001-01-07 … 2002-02-03), reported as a bug; this one
-# exception is left out of the file-driven checks until it is fixed.
-LEFT_OUT = {"Weekly 7 Sunday"}
+# Monday 2001-01-01 first falls on 2001-02-18 and ends on the stated 2002-03-17.
 
 
 def _stated() -> list[dict[str, object]]:
@@ -92,9 +89,7 @@ def test_the_file_states_27_recurring_exceptions_of_every_kind() -> None:
     assert kinds == {"Daily", "Weekly", "Monthly", "Yearly", "Recurring"}
 
 
-@pytest.mark.parametrize(
-    "stated", [e for e in STATED if e["name"] not in LEFT_OUT], ids=lambda e: str(e["name"])
-)
+@pytest.mark.parametrize("stated", STATED, ids=lambda e: str(e["name"]))
 def test_each_file_exception_runs_from_its_first_day_to_its_last_in_its_occurrences(
     stated: dict[str, object], expanded: dict[str, list[date]]
 ) -> None:

@@ -165,6 +165,8 @@ def assert_same_plan(first: dict[str, Any], second: dict[str, Any]) -> None:
         (PLANNER, 30, 5, 9, 0),  # Planner through MPXJ: progress, constraints, elapsed lags
         (BASELINES, 110, 0, 0, 11),  # MS Project's eleven baselines
         (RECURRING, 0, 0, 0, 0),  # a calendar of 27 recurring exceptions
+        # Resource calendars derived from a base nothing else uses.
+        (PROJECT_FILES / "mspdi" / "mpxj-sample.xml", 19, 6, 2, 0),
     ],
     ids=lambda value: value.name if isinstance(value, Path) else str(value),
 )

@@ -241,7 +241,8 @@ def test_the_header_names_the_project_its_calendar_currency_and_dates(
     assert finish is not None
     berlin_finish = finish.astimezone(ZoneInfo("Europe/Berlin"))
     assert _text(root, "FinishDate") == berlin_finish.strftime("%Y-%m-%dT%H:%M:%S")
-    assert _text(root, "StatusDate") == "2030-01-10T17:00:00"
+    # The day remaining work resumes, from its first moment: it reads back as the same day.
+    assert _text(root, "StatusDate") == "2030-01-10T00:00:00"
     assert _text(root, "CurrencyCode") == "EUR"
     assert _text(root, "CurrencyDigits") == "2"
     assert (_text(root, "MinutesPerDay"), _text(root, "MinutesPerWeek")) == ("480", "2400")

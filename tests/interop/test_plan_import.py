@@ -317,8 +317,12 @@ def test_baselines_of_the_file_become_baselines_with_their_dates_in_local_time(
     assert finish.task_id in result.task_ids
     # The baseline finishes with its latest task.
     assert baselines[0].finish == datetime(2014, 3, 1, 9, tzinfo=berlin)
-    # Each baseline holds the four tasks the file gave dates in it.
-    assert {b.tasks.count() for b in baselines} == {4}
+    # Each baseline holds the seven tasks the file gave a date, a duration or a cost in it.
+    assert {b.tasks.count() for b in baselines} == {7}
+    cost = BaselineTask.objects.get(baseline=baselines[0], name="Baseline Cost - Task")
+    assert (cost.start, cost.finish, cost.cost) == (None, None, 100)
+    duration = BaselineTask.objects.get(baseline=baselines[0], name="Baseline Duration - Task")
+    assert duration.duration == 5280
 
 
 # -- progress ------------------------------------------------------------------------------

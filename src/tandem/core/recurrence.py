@@ -37,6 +37,7 @@ class Recurrence:
     month_day: int | None = None
     day_kind: int | str | None = None  # weekday number or ANY_DAY / WEEKDAY / WEEKEND_DAY
     position: int | None = None
+    week_start: int = 0  # the weekday weeks are counted from (MS Project: Sunday, 6)
 
 
 def _nth(year: int, month: int, kind: int | str, position: int) -> date | None:
@@ -77,12 +78,13 @@ def _candidates(rule: Recurrence, limit: date) -> list[date]:
             day += timedelta(days=period)
     elif rule.kind == "weekly":
         weekdays = rule.weekdays or frozenset({rule.first.weekday()})
-        week = rule.first - timedelta(days=rule.first.weekday())
+        week = rule.first - timedelta(days=(rule.first.weekday() - rule.week_start) % 7)
+        offsets = sorted((w - rule.week_start) % 7 for w in weekdays)
         while week <= limit:
             found.extend(
-                week + timedelta(days=w)
-                for w in sorted(weekdays)
-                if rule.first <= week + timedelta(days=w) <= limit
+                week + timedelta(days=offset)
+                for offset in offsets
+                if rule.first <= week + timedelta(days=offset) <= limit
             )
             week += timedelta(weeks=period)
     elif rule.kind in ("monthly", "yearly"):

@@ -40,6 +40,7 @@ from tandem.interop.plan_file import (
 Progress = Callable[[str, int, int], None]
 
 _TAG = re.compile(r"^\{[^}]*\}")
+SUNDAY = 6
 NO_RESOURCE = "-65535"  # MS Project's "unassigned" resource
 # MonthItem codes of relative recurrences: 0 day, 1 weekday, 2 weekend day, 3 Sunday .. 9 Saturday.
 _MONTH_ITEMS: dict[int, int | str] = {
@@ -184,6 +185,7 @@ def _recurrence(exception: Element, first: datetime, last: datetime) -> list[dat
         month_day=_int(exception, "MonthDay") if kind_code in (2, 4) else None,
         day_kind=_MONTH_ITEMS.get(item) if item is not None else None,
         position=_int(exception, "MonthPosition") if kind_code in (3, 5) else None,
+        week_start=SUNDAY,  # MS Project counts "every n weeks" from Sundays
     )
     return expand(rule)
 

@@ -156,9 +156,9 @@ class _Writer:
         put(root, "DurationFormat", DURATION_FORMAT_DAYS)
         put(root, "WorkFormat", 2)  # hours
         if project.status_date is not None:
-            day = project.status_date
-            end = clock.day_end(day) if clock.calendar.is_working_day(day) else None
-            put(root, "StatusDate", _stamp(end or datetime.combine(day, time())))
+            # tandem's status date is the day remaining work resumes: midnight at its start,
+            # which reads back as the same day (a time later in a day means the next one).
+            put(root, "StatusDate", _stamp(datetime.combine(project.status_date, time())))
 
     # -- tasks ---------------------------------------------------------------------------
 

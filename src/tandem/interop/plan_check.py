@@ -35,9 +35,12 @@ class DateCheck:
         return self.compared == self.matched
 
 
-def compare_dates(plan: PlanFile, project: Project, task_ids: list[int]) -> DateCheck:
+def compare_dates(
+    plan: PlanFile, project: Project, task_ids: list[int], *, days_only: bool = False
+) -> DateCheck:
     """Stored against scheduled dates for the unstarted leaf tasks; ``task_ids`` are the
-    imported tasks in the order of ``plan.tasks``."""
+    imported tasks in the order of ``plan.tasks``. ``days_only`` compares the days, for tools
+    that keep no times of day (GanttProject)."""
     zone = ZoneInfo(project.organisation.time_zone)
     rows = Task.objects.in_bulk(task_ids)
     check = DateCheck()
@@ -50,7 +53,14 @@ def compare_dates(plan: PlanFile, project: Project, task_ids: list[int]) -> Date
         start = None if row.start is None else row.start.astimezone(zone).replace(tzinfo=None)
         finish = None if row.finish is None else row.finish.astimezone(zone).replace(tzinfo=None)
         check.compared += 1
-        if start == task.start and finish == task.finish:
+        if days_only:
+            same = (start and start.date(), finish and finish.date()) == (
+                task.start.date(),
+                task.finish.date(),
+            )
+        else:
+            same = start == task.start and finish == task.finish
+        if same:
             check.matched += 1
         else:
             check.mismatches.append(Mismatch(task.name, task.start, task.finish, start, finish))

@@ -77,7 +77,7 @@ def read_plan(filename: str, data: bytes, *, progress: Progress | None = None) -
             code="import.unsupported",
         )
     if not data.strip():
-        raise Invalid("The file is empty.", field="file", code="import.unreadable")
+        raise Invalid(f"{filename}: the file is empty.", field="file", code="import.unreadable")
     source = SUPPORTED[suffix]
     report("Reading the file", 0, 3)
     try:
@@ -101,8 +101,19 @@ def read_plan(filename: str, data: bytes, *, progress: Progress | None = None) -
         task.milestone_at = sides.get(task.uid, "")
     if suffix in P6_SUFFIXES or (suffix == ".xml" and source != "MS Project XML"):
         _soften_p6_constraints(plan)
+    if suffix == ".gan":
+        _keep_gantt_dates(plan)
     report("Read", 3, 3)
     return plan
+
+
+def _keep_gantt_dates(plan: PlanFile) -> None:
+    """GanttProject places each task at the date it was drawn on (links only push it later),
+    where a scheduler would pull every unlinked task to the project's start: keep those dates
+    as "start no earlier than"."""
+    for task in plan.tasks:
+        if not task.summary and task.start is not None and task.constraint == "ASAP":
+            task.constraint, task.constraint_date = "SNET", task.start
 
 
 def _soften_p6_constraints(plan: PlanFile) -> None:
@@ -341,7 +352,8 @@ def _baselines(actor: Actor, project: Project, plan: PlanFile, tasks: dict[str, 
     by_number: dict[int, list[tuple[int, Any, Any, int, int]]] = defaultdict(list)
     for task in plan.tasks:
         for baseline in task.baselines:
-            if (baseline.start is None and baseline.finish is None) or _reversed(baseline):
+            empty = baseline.start is None and baseline.finish is None
+            if (empty and not baseline.duration and not baseline.cost) or _reversed(baseline):
                 continue
             by_number[baseline.number].append(
                 (
