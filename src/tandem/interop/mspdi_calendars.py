@@ -64,8 +64,8 @@ def plan_calendars(
     chains = {pk: _chain(rows, pk) for pk in {*flat, *resources} if pk is not None}
     derived = sorted(pk for pk in resources - set(flat) if len(chains[pk]) > 1)
     roots = sorted(({chains[pk][-1].pk for pk in derived} | resources) - set(derived) - set(flat))
-    for pk in roots:  # a resource calendar's base that nothing else uses
-        chains.setdefault(pk, _chain(rows, pk))
+    for root in roots:  # a resource calendar's base that nothing else uses
+        chains.setdefault(root, _chain(rows, root))
     uids: dict[int | None, int] = {}
     written: list[WrittenCalendar] = []
     for pk in [*flat, *roots, *derived]:
