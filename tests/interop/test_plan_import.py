@@ -353,3 +353,20 @@ def test_import_file_progress_rises_within_each_stage_and_ends_done(org: Organis
     assert dones == sorted(set(dones))
     assert {total for _, _, total in building} == {6}
     assert calls[-1][1] == calls[-1][2]
+
+
+def test_without_java_a_file_for_mpxj_is_refused_naming_what_to_install(
+    org: Organisation,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    row_counts: Callable[[], dict[str, int]],
+) -> None:
+    # A server with no Java: none on the PATH and no JAVA_HOME.
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    before = row_counts()
+    with pytest.raises(Invalid) as refusal:
+        import_file(owner_of(org), org.pk, CONSTRUCTION.name, CONSTRUCTION.read_bytes())
+    assert refusal.value.code == "import.java_missing"
+    assert "Java 17" in refusal.value.message
+    assert row_counts() == before
