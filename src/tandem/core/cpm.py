@@ -105,6 +105,8 @@ class Network:
     # Nodes that only roll up their tasks' finishes (a summary's finish): as-late-as-possible
     # tasks are not held back by them, and they follow the tasks that moved.
     rollup: np.ndarray | None = None
+    # Working lags count in the predecessor's calendar (P6's default) instead of the successor's.
+    lag_on_predecessor: bool = False
 
     @classmethod
     def create(
@@ -311,21 +313,24 @@ class PreparedNetwork:
         es, ef = k.forward_pass(
             *succ, self.succ_elapsed, self.duration, calendar,
             self.start_bound, self.finish_bound, *fixed, net.status, *cal_args,
+            net.lag_on_predecessor,
         )  # fmt: skip
         project_finish = float(ef.max()) if ef.size else net.project_start
         end_limit = project_finish if net.deadline is None else float(net.deadline)
         ls, lf = k.backward_pass(
             *succ, self.succ_elapsed, self.duration, calendar,
             self.start_limit, self.finish_limit, end_limit, *fixed, es, ef, *cal_args,
+            net.lag_on_predecessor,
         )  # fmt: skip
         total, free = k.floats(
             *succ, self.succ_elapsed, calendar, es, ef, lf, project_finish, *cal_args,
+            net.lag_on_predecessor,
         )  # fmt: skip
         start = finish = None
         if self.alap.any():
             start, finish = k.as_late_as_possible(
                 self.alap, self.rollup, *succ, self.duration, calendar, es, ef, end_limit,
-                *cal_args,
+                *cal_args, net.lag_on_predecessor,
             )  # fmt: skip
         # Back to the caller's task numbering, letting each rank-ordered array go once copied.
         back = self.rank

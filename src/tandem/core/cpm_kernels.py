@@ -202,8 +202,12 @@ def forward_pass(
     iv_start,
     iv_end,
     iv_cum,
+    lag_on_pred=False,
 ):
     """Early start and finish of every task, indexed by topological rank.
+
+    Working lags count in the successor's calendar (MS Project), or with ``lag_on_pred`` in
+    the predecessor's (P6's default "lag calendar").
 
     All arrays are in rank order (task q is the q-th in topological order). Each task, once
     placed, pushes its bounds to its successors, so only the successor adjacency is needed
@@ -282,14 +286,15 @@ def forward_pass(
             kind = succ_type[p]
             base = f if (kind == FS or kind == FF) else s
             lag = succ_lag[p]
+            lc = c if (lag_on_pred and timed) else ck
             if succ_elapsed[p]:
                 t = base + lag
             elif lag == 0.0:
                 t = base
             else:
                 t = finish_at(
-                    ck,
-                    work_at(ck, base, cal_ptr, iv_start, iv_end, iv_cum) + lag,
+                    lc,
+                    work_at(lc, base, cal_ptr, iv_start, iv_end, iv_cum) + lag,
                     cal_ptr,
                     iv_start,
                     iv_end,
@@ -324,6 +329,7 @@ def backward_pass(
     iv_start,
     iv_end,
     iv_cum,
+    lag_on_pred=False,
 ):
     """Late start and finish of every task (by rank), in reverse topological order."""
     n = duration.shape[0]
@@ -340,7 +346,7 @@ def backward_pass(
         hi_s = start_limit[j]
         for p in range(succ_ptr[q], succ_ptr[q + 1]):
             k = succ_to[p]
-            ck = cal[k] if timed else -1
+            ck = (c if lag_on_pred else cal[k]) if timed else -1
             kind = succ_type[p]
             base = ls[k] if (kind == FS or kind == SS) else lf[k]
             if succ_elapsed[p]:
@@ -422,6 +428,7 @@ def floats(
     iv_start,
     iv_end,
     iv_cum,
+    lag_on_pred=False,
 ):
     """Total float (late minus early finish) and free float, in working minutes of the task's
     calendar (for a link's slack, of the successor's calendar).
@@ -449,6 +456,15 @@ def floats(
                 slack = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
                     ck, mine + succ_lag[p], cal_ptr, iv_start, iv_end, iv_cum
                 )
+            elif lag_on_pred and timed and succ_lag[p] != 0.0:
+                # The lag runs on my calendar; the slack is measured on theirs.
+                reach = finish_at(
+                    c, work_at(c, mine, cal_ptr, iv_start, iv_end, iv_cum) + succ_lag[p],
+                    cal_ptr, iv_start, iv_end, iv_cum,
+                )
+                slack = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
+                    ck, reach, cal_ptr, iv_start, iv_end, iv_cum
+                )
             else:
                 slack = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - (
                     work_at(ck, mine, cal_ptr, iv_start, iv_end, iv_cum) + succ_lag[p]
@@ -465,7 +481,7 @@ def floats(
 @njit(cache=True)
 def as_late_as_possible(
     alap, rollup, succ_ptr, succ_to, succ_type, succ_lag, duration, cal, es, ef, end_limit,
-    cal_ptr, iv_start, iv_end, iv_cum,
+    cal_ptr, iv_start, iv_end, iv_cum, lag_on_pred=False,
 ):
     """Scheduled dates (by rank): early dates, except that as-late-as-possible tasks use up
     their free float against their successors' scheduled dates (so no successor moves).
@@ -497,19 +513,20 @@ def as_late_as_possible(
             # runs), then measured in mine: calendars differ in working minutes per week.
             # Without a lag the moment itself: my calendar, not theirs, says which working
             # minute before it is my last.
-            w_limit = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - succ_lag[p]
+            lc = c if (lag_on_pred and timed) else ck
+            w_limit = work_at(lc, theirs, cal_ptr, iv_start, iv_end, iv_cum) - succ_lag[p]
             if from_finish:
                 if succ_lag[p] == 0.0:
                     moment = theirs
                 else:
-                    moment = finish_at(ck, w_limit, cal_ptr, iv_start, iv_end, iv_cum)
+                    moment = finish_at(lc, w_limit, cal_ptr, iv_start, iv_end, iv_cum)
                 slack = work_at(c, moment, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
                     c, finish[q], cal_ptr, iv_start, iv_end, iv_cum)
             else:
                 if succ_lag[p] == 0.0:
                     moment = theirs
                 else:
-                    moment = start_at(ck, w_limit, cal_ptr, iv_start, iv_end, iv_cum)
+                    moment = start_at(lc, w_limit, cal_ptr, iv_start, iv_end, iv_cum)
                 slack = work_at(c, moment, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
                     c, start[q], cal_ptr, iv_start, iv_end, iv_cum)
             if slack < room:

@@ -110,6 +110,9 @@ class ProjectSpec:
     resources: Sequence[ResourceSpec] = ()
     deadline: Time = None
     status_date: Time = None
+    # The calendar working lags count in: the successor's (MS Project) or the predecessor's
+    # (P6's default "calendar for scheduling relationship lag").
+    lag_calendar: str = "successor"
 
 
 @dataclass(frozen=True)
@@ -554,6 +557,7 @@ def build_network(
         status=status,
         calendars=clock.tables(),
         rollup=rollup,
+        lag_on_predecessor=project.lag_calendar == "predecessor",
     )
     return network, layout, clock
 

@@ -3,7 +3,8 @@
 Usage: ``python -m tandem.interop.mpxj_convert IN OUT.xml OUT.json``. The JVM starts once per
 process and cannot restart, so the web and CLI processes never start one themselves. MS Project
 XML has no place for what only other tools know, so that goes to the JSON file beside it:
-P6's start and finish milestones (which side of a break they show on). Exit status 3 means
+P6's start and finish milestones (which side of a break they show on) and the calendar P6
+counts relationship lags in. Exit status 3 means
 MPXJ could not read the file (the message is on stderr).
 """
 
@@ -37,9 +38,16 @@ def main(argv: list[str]) -> int:
         side = sides.get(task.getActivityType())
         if side is not None and task.getUniqueID() is not None:
             milestones[str(task.getUniqueID())] = side
+    lag_calendar = project.getProjectProperties().getRelationshipLagCalendar()
     MSPDIWriter().write(project, target)
     with open(extras, "w", encoding="utf-8") as out:
-        json.dump({"milestones": milestones}, out)
+        json.dump(
+            {
+                "milestones": milestones,
+                "lag_calendar": None if lag_calendar is None else str(lag_calendar.name()),
+            },
+            out,
+        )
     return 0
 
 

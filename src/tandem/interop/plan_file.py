@@ -104,6 +104,7 @@ class PlanFile:
     calendar_uid: str | None = None
     currency: str = ""
     minutes_per_day: int = 480
+    lag_calendar: str = "successor"  # or "predecessor" (P6's default)
     calendars: list[PlanCalendar] = field(default_factory=list)
     resources: list[PlanResource] = field(default_factory=list)
     tasks: list[PlanTask] = field(default_factory=list)  # parents before their children

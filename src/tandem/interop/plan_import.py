@@ -96,6 +96,8 @@ def read_plan(filename: str, data: bytes, *, progress: Progress | None = None) -
     plan.source = source
     if xml is not data and DEFAULT_TITLE.fullmatch(plan.name):
         plan.name = Path(filename).stem[:200] or plan.name  # MPXJ's stand-in, not a title
+    if extras.get("lag_calendar") == "PREDECESSOR":
+        plan.lag_calendar = "predecessor"
     sides = extras.get("milestones", {})
     for task in plan.tasks:
         task.milestone_at = sides.get(task.uid, "")
@@ -266,6 +268,7 @@ def _project(
         "calendar_id": calendars.get(plan.calendar_uid or ""),
         "status": "active" if any(t.actual_start for t in plan.tasks) else "proposed",
         "scope_in": f"Imported from {plan.source}.",
+        "lag_calendar": plan.lag_calendar,
     }
     if plan.status_date is not None:
         fields["status_date"] = _status_day(plan, calendars)

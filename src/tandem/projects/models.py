@@ -17,6 +17,8 @@ PROJECT_STATUSES = ["proposed", "active", "on_hold", "completed", "cancelled"]
 CONSTRAINTS = ["ASAP", "ALAP", "SNET", "SNLT", "FNET", "FNLT", "MSO", "MFO"]
 LINK_TYPES = ["FS", "SS", "FF", "SF"]
 LAG_FORMATS = ["working", "elapsed", "percent"]
+# Which calendar working lags count in: the successor's (MS Project) or the predecessor's (P6).
+LAG_CALENDARS = ["successor", "predecessor"]
 BOARD_CATEGORIES = ["todo", "in_progress", "done"]
 MILESTONE_SIDES = ["start", "finish"]
 EARNING_RULES = ["percent", "0/100", "50/50"]  # how a task earns its budget (core.evm)
@@ -97,6 +99,9 @@ class Project(models.Model):
     )
     status = models.CharField(
         max_length=20, default="proposed", choices=choices_of(PROJECT_STATUSES)
+    )
+    lag_calendar = models.CharField(
+        max_length=12, default="successor", choices=choices_of(LAG_CALENDARS)
     )
     created_at = models.DateTimeField(default=timezone.now)
     # The scheduled finish and when the plan last changed (the schedule cache's key).
