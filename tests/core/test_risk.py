@@ -218,3 +218,19 @@ def test_a_milestone_held_to_a_morning_keeps_its_morning_not_the_evening_before(
     assert result.milestones["gate"].p50 == datetime(2027, 1, 5, 8, 0)
     assert result.milestones["review"].p50 == datetime(2027, 1, 5, 8, 0)
     assert result.finish.p95 == schedule_project(project).finish == datetime(2027, 1, 5, 8, 0)
+
+
+def test_a_milestone_started_with_a_task_after_a_break_keeps_that_morning() -> None:
+    # "second" starts Tuesday 08:00, the working minute Monday 17:00 ends; the milestone tied
+    # to its start (start-to-start, no lag) is at 08:00 Tuesday in every iteration.
+    tasks = [
+        TaskSpec("first", DAY, optimistic=DAY, most_likely=DAY, pessimistic=DAY),
+        TaskSpec("second", DAY, optimistic=DAY / 2, most_likely=DAY, pessimistic=2 * DAY),
+        TaskSpec("kickoff", 0),
+    ]
+    links = [LinkSpec("first", "second"), LinkSpec("second", "kickoff", type=LinkType.SS)]
+    project = ProjectSpec(tasks=tasks, links=links, start=MON, calendar=WorkCalendar())
+    result = forecast(project, iterations=50)
+    kickoff = result.milestones["kickoff"]
+    assert kickoff.p50 == kickoff.p95 == datetime(2027, 1, 5, 8, 0)
+    assert schedule_project(project).tasks["kickoff"].start == datetime(2027, 1, 5, 8, 0)

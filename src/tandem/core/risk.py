@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from tandem.core import risk_kernels as rk
+from tandem.core.cpm import LinkType
 from tandem.core.network import DISTRIBUTIONS, ProjectScheduler, ProjectSpec, TaskSpec
 from tandem.errors import Invalid
 
@@ -160,13 +161,23 @@ def forecast(
         if task.actual_finish is not None:
             done[rank[layout.finish_node[i]]] = True
     axis = _Axis(prep, net.calendars, net.status)
+    # Tasks whose start position a milestone reads (start-to-start or start-to-finish without
+    # lag to a task that may last nothing); only these are looked up in the calendar.
+    slot_from = np.repeat(np.arange(n), np.diff(prep.succ_ptr))
+    reads_start = (
+        ((prep.succ_type == LinkType.SS) | (prep.succ_type == LinkType.SF))
+        & (prep.succ_lag == 0.0)
+        & (low[prep.succ_to] <= 0.0)
+    )
+    needs_start = np.zeros(n, dtype=np.bool_)
+    needs_start[slot_from[reads_start]] = True
     finish_w, seen_w, finish_like, seen_like, spend, critical, sx, sxx, sxy = rk.simulate(
         seed, iterations, CHUNKS, low, mode, high, kind, which, tables,
         prep.duration, axis.remaining, prep.succ_ptr, prep.succ_to, prep.succ_type,
         prep.succ_lag, prep.succ_elapsed, axis.calendar, axis.start_bound, axis.finish_bound,
         axis.start_limit, axis.finish_limit, axis.fixed_start, axis.fixed_finish, done,
         axis.status, *axis.tables, watch, axis.flag_calendar, axis.bound_like, axis.fixed_like,
-        *axis.flag_tables, rate,
+        *axis.flag_tables, rate, needs_start,
     )  # fmt: skip
     finish = axis.elapsed(finish_w, finish_like)
     seen = axis.elapsed(seen_w, seen_like)

@@ -106,7 +106,7 @@ def to_elapsed(c, working, like, cal_ptr, iv_start, iv_end, iv_cum):
 @njit(cache=True)
 def boundary_flags(es, ef, duration, succ_ptr, succ_to, succ_type, succ_lag, start_bound,
                    finish_bound, bound_like, fixed_start, fixed_finish, fixed_like, remaining,
-                   c, cal_ptr, iv_start, iv_end, iv_cum, s_like, f_like):
+                   c, cal_ptr, iv_start, iv_end, iv_cum, s_like, f_like, needs_start):
     """For a schedule computed in working minutes of one calendar: whether each start and
     finish sits at a start position (08:00 the next day) or a finish position (17:00) where
     the two share a working minute, as the calendar passes would have placed it.
@@ -114,7 +114,9 @@ def boundary_flags(es, ef, duration, succ_ptr, succ_to, succ_type, succ_lag, sta
     Only zero-duration tasks and starts are ambiguous: a milestone takes the latest of its
     bounds and, on a tie, a start position wins (08:00 Tuesday is after 17:00 Monday).
     ``bound_like`` holds the flags of the start and finish bounds, ``fixed_like`` of the
-    fixed start and finish (rows 0 and 1)."""
+    fixed start and finish (rows 0 and 1). The start position of a task that lasts is looked
+    up in the calendar only where ``needs_start`` says a milestone depends on it (a
+    start-to-start or start-to-finish link without lag): no other result reads it."""
     n = es.shape[0]
     best_s = start_bound.copy()
     best_f = finish_bound.copy()
@@ -122,8 +124,10 @@ def boundary_flags(es, ef, duration, succ_ptr, succ_to, succ_type, succ_lag, sta
     like_f = bound_like[1].copy()
     for j in range(n):
         if duration[j] > 0.0:
-            a = start_at(c, es[j], cal_ptr, iv_start, iv_end, iv_cum)
-            sl = a > finish_at(c, es[j], cal_ptr, iv_start, iv_end, iv_cum) + EPS
+            sl = False
+            if needs_start[j]:
+                a = start_at(c, es[j], cal_ptr, iv_start, iv_end, iv_cum)
+                sl = a > finish_at(c, es[j], cal_ptr, iv_start, iv_end, iv_cum) + EPS
             fl = False
         else:
             if best_f[j] > best_s[j] + EPS:
@@ -190,7 +194,7 @@ def simulate(seed, iterations, chunks, low, mode, high, kind, which, tables, pla
              succ_ptr, succ_to, succ_type, succ_lag, succ_elapsed, cal, start_bound,
              finish_bound, start_limit, finish_limit, fixed_start, fixed_finish, done, status,
              cal_ptr, iv_start, iv_end, iv_cum, watch, flag_cal, bound_like, fixed_like,
-             f_ptr, f_start, f_end, f_cum, cost_rate):
+             f_ptr, f_start, f_end, f_cum, cost_rate, needs_start):
     """``iterations`` simulated schedules. Returns the project finish and the ``watch``ed
     tasks' finishes per iteration, and per task: how often critical, and the sums of its
     duration, its square and its product with the finish (for correlations).
@@ -234,7 +238,7 @@ def simulate(seed, iterations, chunks, low, mode, high, kind, which, tables, pla
                 boundary_flags(es, ef, duration, succ_ptr, succ_to, succ_type, succ_lag,
                                start_bound, finish_bound, bound_like, fixed_start, fixed_finish,
                                fixed_like, left, flag_cal, f_ptr, f_start, f_end, f_cum, s_like,
-                               f_like)
+                               f_like, needs_start)
                 for j in range(n):
                     if f_like[j] and ef[j] >= end - EPS:
                         finish_like[it] = True
