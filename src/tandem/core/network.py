@@ -577,6 +577,8 @@ class ProjectScheduler:
         self._percent_lag_preds = {
             link.pred for link in project.links if link.lag_format is LagFormat.PERCENT
         }
+        # Rows of milestones with a stated side (few): placed after each schedule.
+        self._sided = {i for i, task in enumerate(project.tasks) if task.milestone_at}
         self._build(back_days=60)
 
     def update_task(self, task: TaskSpec) -> bool:
@@ -607,6 +609,10 @@ class ProjectScheduler:
         tasks = list(self.project.tasks)
         tasks[i] = task
         self.project = replace(self.project, tasks=tasks)
+        if task.milestone_at:
+            self._sided.add(i)
+        else:
+            self._sided.discard(i)
         self.deadlines[i] = self.clock.to_axis(task.deadline, f"deadline of task {task.id}")
         return True
 
@@ -721,10 +727,11 @@ class ProjectScheduler:
     def _place_milestones(self, times: np.ndarray) -> None:
         """Milestones with a stated side take that side of a break (see TaskSpec)."""
         cal = self.network.calendars
-        if len(cal.ptr) < 2:
+        if not self._sided or len(cal.ptr) < 2:
             return
         args = (cal.ptr, cal.starts, cal.ends, cal.cum)
-        for row, task in enumerate(self.project.tasks):
+        for row in sorted(self._sided):
+            task = self.project.tasks[row]
             if not task.milestone_at or task.duration != 0 or task.id in self.layout.children:
                 continue
             if task.milestone_at == "finish" and task.constraint is not ConstraintType.ALAP:
