@@ -248,14 +248,15 @@ class Levelled:
 
 
 def level_interactive(
-    inst: Instance, rounds: int = 40, seed: int = 1, time_budget: float = 0.8
+    inst: Instance, rounds: int = 40, seed: int = 1, time_budget: float = 0.65
 ) -> Levelled:
     """Fast levelling: every priority rule with the serial scheme, then biased sampling
     around the best rule, all justified. For 120 activities a few milliseconds.
 
     Sampling gets the ``rounds`` that fit in ``time_budget`` seconds as measured on the
     rules: all of them for projects of hundreds of tasks, fewer or none for tens of
-    thousands, so an interactive answer stays under a second."""
+    thousands, so an interactive answer stays under a second (the budget leaves room for a
+    last rule or round that runs over it)."""
     started = time.perf_counter()
     prep = Prepared(inst)
     if inst.size == 0:
