@@ -12,8 +12,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The files extra (MPXJ) lets the import read .mpp, .xer and the rest; it needs Java 17 to run.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[files]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
