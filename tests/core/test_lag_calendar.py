@@ -49,3 +49,51 @@ def test_a_lag_counts_in_the_calendar_the_project_chooses(
     assert result["strip"].start == strip_starts  # type: ignore[attr-defined]
     # The backward pass uses the same calendar: the link is exactly tight, so no float.
     assert result["pour"].total_float == 0  # type: ignore[attr-defined]
+
+
+def _progressed(finished_work: str) -> dict[str, object]:
+    # "survey" finished on Friday 16:00; the status date is Saturday 00:00. "report" has no
+    # predecessor of its own; "drawings" follows "survey", which followed "permit".
+    tasks = [
+        TaskSpec(id="permit", duration=480, actual_start=datetime(2030, 1, 7, 8),
+                 actual_finish=datetime(2030, 1, 7, 17)),
+        TaskSpec(id="survey", duration=480, actual_start=datetime(2030, 1, 11, 8),
+                 actual_finish=datetime(2030, 1, 11, 16)),
+        TaskSpec(id="report", duration=480, calendar="7d",
+                 actual_start=datetime(2030, 1, 11, 8), actual_finish=datetime(2030, 1, 11, 16)),
+        TaskSpec(id="drawings", duration=480, calendar="7d"),
+        TaskSpec(id="filing", duration=480, calendar="7d"),
+        TaskSpec(id="planting", duration=480, calendar="7d"),
+    ]  # fmt: skip
+    links = [
+        LinkSpec("permit", "survey"),
+        LinkSpec("survey", "drawings"),
+        LinkSpec("report", "filing"),
+        # A lag that reaches past the status date still counts from the actual finish.
+        LinkSpec("permit", "planting", lag=10 * 480),
+    ]
+    spec = ProjectSpec(
+        tasks=tasks,
+        links=links,
+        start=MONDAY,
+        calendars={"7d": SEVEN_DAYS},
+        status_date=datetime(2030, 1, 12),
+        finished_work=finished_work,
+    )
+    return dict(schedule_project(spec).tasks)
+
+
+def test_finished_work_drives_its_successors_from_the_status_date_through_the_logic_as_p6() -> None:
+    actual = _progressed("actual")
+    # MS Project: unstarted work waits for the status date in its own (seven-day) calendar.
+    assert actual["drawings"].start == datetime(2030, 1, 12, 8)  # type: ignore[attr-defined]
+    assert actual["filing"].start == datetime(2030, 1, 12, 8)  # type: ignore[attr-defined]
+    status = _progressed("status")
+    # P6: "survey" had a predecessor, so its remaining early date is the next working start of
+    # its own five-day calendar after the status date; "report" had none: the status date.
+    assert status["drawings"].start == datetime(2030, 1, 14, 8)  # type: ignore[attr-defined]
+    assert status["filing"].start == datetime(2030, 1, 12, 8)  # type: ignore[attr-defined]
+    # Ten working days after the permit's actual finish, with either rule.
+    assert status["planting"].start == actual["planting"].start  # type: ignore[attr-defined]
+    # The finished tasks keep their actual dates.
+    assert status["survey"].finish == datetime(2030, 1, 11, 16)  # type: ignore[attr-defined]

@@ -75,6 +75,8 @@ def make_plan(**overrides: object) -> PlanFile:
         (PROJECT_FILES / "xer" / "schedule-analytics-BL-54069-B2-20250902.xer", 70, 24),
         # A progressed update: remaining work is scheduled from P6's data date.
         (PROJECT_FILES / "xer" / "schedule-analytics-UP-54069-20260122.xer", 83, 18),
+        # The large cost-loaded, progressed P6 programme (MPXJ's own scheduler: 3,300).
+        (PROJECT_FILES / "xer" / "pyp6xer-SP10_COST_LOADED.xer", 6260, 3301),
     ],
     ids=lambda value: value.name if isinstance(value, Path) else str(value),
 )

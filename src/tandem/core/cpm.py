@@ -107,6 +107,8 @@ class Network:
     rollup: np.ndarray | None = None
     # Working lags count in the predecessor's calendar (P6's default) instead of the successor's.
     lag_on_predecessor: bool = False
+    # Finished work drives its successors from the status date through the logic (P6).
+    finished_from_status: bool = False
 
     @classmethod
     def create(
@@ -313,7 +315,7 @@ class PreparedNetwork:
         es, ef = k.forward_pass(
             *succ, self.succ_elapsed, self.duration, calendar,
             self.start_bound, self.finish_bound, *fixed, net.status, *cal_args,
-            net.lag_on_predecessor,
+            net.lag_on_predecessor, net.finished_from_status,
         )  # fmt: skip
         project_finish = float(ef.max()) if ef.size else net.project_start
         end_limit = project_finish if net.deadline is None else float(net.deadline)

@@ -203,11 +203,15 @@ def forward_pass(
     iv_end,
     iv_cum,
     lag_on_pred=False,
+    done_from_status=False,
 ):
     """Early start and finish of every task, indexed by topological rank.
 
     Working lags count in the successor's calendar (MS Project), or with ``lag_on_pred`` in
-    the predecessor's (P6's default "lag calendar").
+    the predecessor's (P6's default "lag calendar"). Finished work drives its successors from
+    its actual finish (MS Project), or with ``done_from_status`` as P6 does: from its
+    remaining early date — the status date or what its own predecessors allow, whichever is
+    later, at its next working start.
 
     All arrays are in rank order (task q is the q-th in topological order). Each task, once
     placed, pushes its bounds to its successors, so only the successor adjacency is needed
@@ -219,6 +223,9 @@ def forward_pass(
     ef = np.empty(n)
     lo_start = start_bound.copy()
     lo_finish = finish_bound.copy()
+    # For done_from_status: whether a task has predecessors, and the latest their links give.
+    driven = np.zeros(n, dtype=np.bool_)
+    pushed = np.full(n, -INF)
     for q in range(n):
         j = q
         c = cal[j]
@@ -280,6 +287,13 @@ def forward_pass(
             )
         es[q] = s
         ef[q] = f
+        # P6: finished work's remaining early date — the status date itself without
+        # predecessors, else the latest their links allow, at its next working start.
+        carry = done_from_status and not np.isnan(fixed_finish[j]) and not np.isnan(status)
+        push = status
+        if carry and driven[q]:
+            push = start_at(c, work_at(c, pushed[q], cal_ptr, iv_start, iv_end, iv_cum),
+                            cal_ptr, iv_start, iv_end, iv_cum)
         for p in range(succ_ptr[q], succ_ptr[q + 1]):
             k = succ_to[p]
             ck = cal[k] if timed else -1
@@ -300,6 +314,13 @@ def forward_pass(
                     iv_end,
                     iv_cum,
                 )
+            if carry and t < push:
+                # A lag reaching past the status date still counts from the actual dates.
+                t = push
+            if done_from_status:
+                driven[k] = True
+                if t > pushed[k]:
+                    pushed[k] = t
             if kind == FS or kind == SS:
                 if t > lo_start[k]:
                     lo_start[k] = t

@@ -113,6 +113,9 @@ class ProjectSpec:
     # The calendar working lags count in: the successor's (MS Project) or the predecessor's
     # (P6's default "calendar for scheduling relationship lag").
     lag_calendar: str = "successor"
+    # What finished work's successors follow: its actual finish (MS Project), or the status
+    # date carried through the logic ("status", as P6 does).
+    finished_work: str = "actual"
 
 
 @dataclass(frozen=True)
@@ -558,6 +561,7 @@ def build_network(
         calendars=clock.tables(),
         rollup=rollup,
         lag_on_predecessor=project.lag_calendar == "predecessor",
+        finished_from_status=project.finished_work == "status",
     )
     return network, layout, clock
 

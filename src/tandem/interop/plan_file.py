@@ -105,6 +105,7 @@ class PlanFile:
     currency: str = ""
     minutes_per_day: int = 480
     lag_calendar: str = "successor"  # or "predecessor" (P6's default)
+    finished_work: str = "actual"  # or "status": P6 drives from the data date
     calendars: list[PlanCalendar] = field(default_factory=list)
     resources: list[PlanResource] = field(default_factory=list)
     tasks: list[PlanTask] = field(default_factory=list)  # parents before their children

@@ -103,6 +103,7 @@ def read_plan(filename: str, data: bytes, *, progress: Progress | None = None) -
         task.milestone_at = sides.get(task.uid, "")
     if suffix in P6_SUFFIXES or (suffix == ".xml" and source != "MS Project XML"):
         _soften_p6_constraints(plan)
+        plan.finished_work = "status"  # P6 schedules from the data date through the logic
     if suffix == ".gan":
         _keep_gantt_dates(plan)
     report("Read", 3, 3)
@@ -269,6 +270,7 @@ def _project(
         "status": "active" if any(t.actual_start for t in plan.tasks) else "proposed",
         "scope_in": f"Imported from {plan.source}.",
         "lag_calendar": plan.lag_calendar,
+        "finished_work": plan.finished_work,
     }
     if plan.status_date is not None:
         fields["status_date"] = _status_day(plan, calendars)
@@ -331,6 +333,8 @@ def _task_row(task: PlanTask, calendars: dict[str, int]) -> dict[str, Any]:
             row["percent_complete"] = 100
         elif task.remaining is not None and 0 <= task.remaining <= MAX_MINUTES:
             row["remaining"] = task.remaining
+        elif task.percent_complete >= 100:
+            row["remaining"] = 0  # all done but not closed: nothing left to schedule
     return row
 
 

@@ -19,6 +19,9 @@ LINK_TYPES = ["FS", "SS", "FF", "SF"]
 LAG_FORMATS = ["working", "elapsed", "percent"]
 # Which calendar working lags count in: the successor's (MS Project) or the predecessor's (P6).
 LAG_CALENDARS = ["successor", "predecessor"]
+# What finished work's successors follow: its actual finish (MS Project) or the status date
+# carried through the logic (P6's remaining early dates).
+FINISHED_WORK = ["actual", "status"]
 BOARD_CATEGORIES = ["todo", "in_progress", "done"]
 MILESTONE_SIDES = ["start", "finish"]
 EARNING_RULES = ["percent", "0/100", "50/50"]  # how a task earns its budget (core.evm)
@@ -102,6 +105,9 @@ class Project(models.Model):
     )
     lag_calendar = models.CharField(
         max_length=12, default="successor", choices=choices_of(LAG_CALENDARS)
+    )
+    finished_work = models.CharField(
+        max_length=8, default="actual", choices=choices_of(FINISHED_WORK)
     )
     created_at = models.DateTimeField(default=timezone.now)
     # The scheduled finish and when the plan last changed (the schedule cache's key).

@@ -195,6 +195,7 @@ def load_spec(project: Project) -> tuple[ProjectSpec, LocalTime, dict[str, Task]
         deadline=None if project.deadline is None else clock.day_end(project.deadline),
         status_date=None if project.status_date is None else clock.day_start(project.status_date),
         lag_calendar=project.lag_calendar,
+        finished_work=project.finished_work,
     )
     return spec, clock, {str(task.pk): task for task in tasks}
 

@@ -21,7 +21,14 @@ from tandem.core.permissions import Permission
 from tandem.errors import Conflict, Invalid, NotFound
 from tandem.projects import validation as clean
 from tandem.projects.access import access_project
-from tandem.projects.models import LAG_CALENDARS, BoardColumn, Calendar, Project, Task
+from tandem.projects.models import (
+    FINISHED_WORK,
+    LAG_CALENDARS,
+    BoardColumn,
+    Calendar,
+    Project,
+    Task,
+)
 from tandem.projects.scheduling import forget, reschedule
 from tandem.versioning import bump, expect_version
 
@@ -32,7 +39,14 @@ DEFAULT_COLUMNS = (
     ("done", "Done", "done"),
 )
 # Fields whose change moves every date: they need the whole project read again.
-PLAN_FIELDS = {"start", "deadline", "status_date", "calendar_id", "lag_calendar"}
+PLAN_FIELDS = {
+    "start",
+    "deadline",
+    "status_date",
+    "calendar_id",
+    "lag_calendar",
+    "finished_work",
+}
 
 
 def field_names(fields: list[str] | set[str]) -> str:
@@ -66,6 +80,8 @@ def _clean_project_fields(organisation_id: int, changes: dict[str, Any]) -> dict
             cleaned[field] = clean.project_status(value)
         elif field == "lag_calendar":
             cleaned[field] = clean.choice(value, field, LAG_CALENDARS)
+        elif field == "finished_work":
+            cleaned[field] = clean.choice(value, field, FINISHED_WORK)
         elif field == "manager_id":
             if (
                 value is not None
