@@ -224,8 +224,9 @@ def forward_pass(
     lo_start = start_bound.copy()
     lo_finish = finish_bound.copy()
     # For done_from_status: whether a task has predecessors, and the latest their links give.
-    driven = np.zeros(n, dtype=np.bool_)
-    pushed = np.full(n, -INF)
+    size = n if done_from_status else 0  # not needed otherwise (the Monte Carlo calls this often)
+    driven = np.zeros(size, dtype=np.bool_)
+    pushed = np.full(size, -INF)
     for q in range(n):
         j = q
         c = cal[j]
