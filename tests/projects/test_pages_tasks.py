@@ -211,3 +211,43 @@ def test_a_member_may_not_change_the_duration_from_the_row(
     assert response.status_code == 403
     assert "row-form" in response.content.decode()
     assert row_counts() == before
+
+
+def test_the_settings_choose_the_p6_scheduling_rules_and_refuse_unknown_ones(
+    make_project: MakeProject, make_task: MakeTask, planner: User, browser_client: MakeClient
+) -> None:
+    project = make_project()
+    first = make_task(project, name="Pour", duration=480)
+    second = make_task(project, name="Strip", duration=480)
+    services_tasks.add_link(
+        owner_of(project.organisation),
+        project.pk,
+        predecessor_id=first.pk,
+        successor_id=second.pk,
+        lag=480,
+    )
+    client = browser_client(planner)
+    page = client.get(url(project, "settings/")).content.decode()
+    assert "Lags count in" in page and "Finished tasks drive their successors" in page
+    project.refresh_from_db()
+    data = {
+        "name": project.name,
+        "status": project.status,
+        "start": project.start.isoformat(),
+        "lag_calendar": "predecessor",
+        "finished_work": "status",
+        "version": project.version,
+    }
+    response = send(client, url(project, "settings/"), url(project, "settings/"), data)
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.lag_calendar, project.finished_work) == ("predecessor", "status")
+    bad = send(
+        client,
+        url(project, "settings/"),
+        url(project, "settings/"),
+        {**data, "lag_calendar": "moon", "version": project.version},
+    )
+    assert bad.status_code == 422
+    project.refresh_from_db()
+    assert project.lag_calendar == "predecessor"

@@ -50,6 +50,20 @@ class ProjectSettingsForm(forms.Form):
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Out of scope"
     )
     objectives = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    lag_calendar = forms.ChoiceField(
+        choices=[
+            ("successor", "The successor's calendar (MS Project)"),
+            ("predecessor", "The predecessor's calendar (Primavera P6)"),
+        ],
+        label="Lags count in",
+    )
+    finished_work = forms.ChoiceField(
+        choices=[
+            ("actual", "From their actual finish (MS Project)"),
+            ("status", "From the status date, through the logic (Primavera P6)"),
+        ],
+        label="Finished tasks drive their successors",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -19,6 +19,10 @@ class ProjectIn(Schema):
     status: str = "proposed"
     manager_id: int | None = None
     calendar_id: int | None = None
+    lag_calendar: str = Field("successor", description="successor (MS Project) or predecessor (P6)")
+    finished_work: str = Field(
+        "actual", description="actual: successors follow actual finishes; status: as P6 does"
+    )
     team_ids: list[int] = []
     roadmap_item_ids: list[int] = []
     template_id: int | None = Field(None, description="Create the tasks from this template")
@@ -36,6 +40,8 @@ class ProjectPatch(Schema):
     status: str | None = None
     manager_id: int | None = None
     calendar_id: int | None = None
+    lag_calendar: str | None = None
+    finished_work: str | None = None
     team_ids: list[int] | None = None
     roadmap_item_ids: list[int] | None = None
 
@@ -56,6 +62,8 @@ class ProjectOut(Schema):
     status: str
     manager_id: int | None
     calendar_id: int | None
+    lag_calendar: str
+    finished_work: str
     team_ids: list[int]
     roadmap_item_ids: list[int]
     version: int

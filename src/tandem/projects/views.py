@@ -222,6 +222,8 @@ def project_settings(request: HttpRequest, access: Access, project_id: int) -> H
         "scope_in": project.scope_in,
         "scope_out": project.scope_out,
         "objectives": project.objectives,
+        "lag_calendar": project.lag_calendar,
+        "finished_work": project.finished_work,
         "version": project.version,
     }
     form = ProjectSettingsForm(request.POST or None, initial=initial)
