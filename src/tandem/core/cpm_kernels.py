@@ -463,18 +463,28 @@ def floats(
     timed = cal_ptr.shape[0] > 1
     total = np.empty(n)
     free = np.empty(n)
+    # Each task's early dates in working minutes of its own calendar, found once: most links
+    # join tasks of one calendar and then need no further lookup.
+    w_es = np.empty(n)
+    w_ef = np.empty(n)
+    for j in range(n):
+        w_es[j] = work_at(cal[j], es[j], cal_ptr, iv_start, iv_end, iv_cum)
+        w_ef[j] = work_at(cal[j], ef[j], cal_ptr, iv_start, iv_end, iv_cum)
     for j in range(n):
         c = cal[j]
-        w_ef = work_at(c, ef[j], cal_ptr, iv_start, iv_end, iv_cum)
-        total[j] = work_at(c, lf[j], cal_ptr, iv_start, iv_end, iv_cum) - w_ef
-        best = work_at(c, project_finish, cal_ptr, iv_start, iv_end, iv_cum) - w_ef
+        total[j] = work_at(c, lf[j], cal_ptr, iv_start, iv_end, iv_cum) - w_ef[j]
+        best = work_at(c, project_finish, cal_ptr, iv_start, iv_end, iv_cum) - w_ef[j]
         for p in range(succ_ptr[j], succ_ptr[j + 1]):
             k = succ_to[p]
             ck = cal[k] if timed else -1
             kind = succ_type[p]
             mine = ef[j] if (kind == FS or kind == FF) else es[j]
             theirs = es[k] if (kind == FS or kind == SS) else ef[k]
-            if succ_elapsed[p]:
+            if not succ_elapsed[p] and ck == c and not (lag_on_pred and succ_lag[p] != 0.0):
+                w_mine = w_ef[j] if (kind == FS or kind == FF) else w_es[j]
+                w_theirs = w_es[k] if (kind == FS or kind == SS) else w_ef[k]
+                slack = w_theirs - (w_mine + succ_lag[p])
+            elif succ_elapsed[p]:
                 slack = work_at(ck, theirs, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
                     ck, mine + succ_lag[p], cal_ptr, iv_start, iv_end, iv_cum
                 )

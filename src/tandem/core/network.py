@@ -583,6 +583,7 @@ class ProjectScheduler:
         }
         # Rows of milestones with a stated side (few): placed after each schedule.
         self._sided = {i for i, task in enumerate(project.tasks) if task.milestone_at}
+        self._done: np.ndarray | None = None  # which tasks are finished (see _finished)
         self._build(back_days=60)
 
     def update_task(self, task: TaskSpec) -> bool:
@@ -617,6 +618,7 @@ class ProjectScheduler:
             self._sided.add(i)
         else:
             self._sided.discard(i)
+        self._done = None
         self.deadlines[i] = self.clock.to_axis(task.deadline, f"deadline of task {task.id}")
         return True
 
@@ -690,12 +692,15 @@ class ProjectScheduler:
         return None
 
     def _finished(self) -> np.ndarray:
-        """Tasks with an actual finish; summaries when all their tasks are finished."""
-        layout = self.layout
-        done = np.array([t.actual_finish is not None for t in self.project.tasks], dtype=bool)
-        for summary in layout.summaries:
-            done[layout.index[summary]] = bool(done[layout.child_rows[summary]].all())
-        return done
+        """Tasks with an actual finish; summaries when all their tasks are finished (kept
+        between schedules until a task changes)."""
+        if self._done is None:
+            layout = self.layout
+            done = np.array([t.actual_finish is not None for t in self.project.tasks], dtype=bool)
+            for summary in layout.summaries:
+                done[layout.index[summary]] = bool(done[layout.child_rows[summary]].all())
+            self._done = done
+        return self._done.copy()
 
     def _results(self, result: Schedule) -> ProjectSchedule:
         layout = self.layout
