@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from tandem.accounts.actors import OPERATOR
 from tandem.accounts.models import Membership, Organisation, User
@@ -19,6 +20,12 @@ from tandem.accounts.services import create_token
 
 # Keep the suite's generated secret key and SQLite files out of the working tree.
 os.environ.setdefault("TANDEM_DATA_DIR", tempfile.mkdtemp(prefix="tandem-tests-"))
+
+# Properties are checked on their merits, not against the clock of a loaded machine (timing has
+# no place in the suite); CI draws the same examples every run, so a red run is reproducible.
+hypothesis_settings.register_profile("tandem", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
+hypothesis_settings.load_profile(os.environ.get("TANDEM_HYPOTHESIS_PROFILE", "tandem"))
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)
