@@ -12,8 +12,7 @@ from typing import Any
 import typer
 
 from tandem.cli.errors import fail
-
-COUNT_NAMES = ("tasks", "links", "calendars", "resources", "assignments", "baselines")
+from tandem.interop.plan_file import describe_counts
 
 
 def _setup() -> None:
@@ -55,16 +54,6 @@ def _organisation(org: str | None, actor: Any) -> Any:
             + ")."
         )
     return found[0]
-
-
-def describe_counts(counts: dict[str, int]) -> str:
-    """'145 tasks, 176 links and 1 calendar': what an import made, zeros left out."""
-    parts = []
-    for name in COUNT_NAMES:
-        number = counts.get(name, 0)
-        if number or name == "tasks":
-            parts.append(f"{number} {name if number != 1 else name[:-1]}")
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def import_plan(

@@ -541,26 +541,20 @@ def as_late_as_possible(
             from_finish = kind == FS or kind == FF
             to_start = kind == FS or kind == SS
             theirs = start[k] if to_start else finish[k]
-            # The latest moment for my end, found in the successor's calendar (where the lag
-            # runs), then measured in mine: calendars differ in working minutes per week.
-            # Without a lag the moment itself: my calendar, not theirs, says which working
-            # minute before it is my last.
-            lc = c if (lag_on_pred and timed) else ck
-            w_limit = work_at(lc, theirs, cal_ptr, iv_start, iv_end, iv_cum) - succ_lag[p]
-            if from_finish:
-                if succ_lag[p] == 0.0:
-                    moment = theirs
-                else:
+            # The latest moment for my end, found in the calendar the lag runs on, then
+            # measured in mine: calendars differ in working minutes per week. Without a lag
+            # the moment itself: my calendar, not theirs, says which minute before it is mine.
+            moment = theirs
+            if succ_lag[p] != 0.0:
+                lc = c if (lag_on_pred and timed) else ck
+                w_limit = work_at(lc, theirs, cal_ptr, iv_start, iv_end, iv_cum) - succ_lag[p]
+                if from_finish:
                     moment = finish_at(lc, w_limit, cal_ptr, iv_start, iv_end, iv_cum)
-                slack = work_at(c, moment, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
-                    c, finish[q], cal_ptr, iv_start, iv_end, iv_cum)
-            else:
-                if succ_lag[p] == 0.0:
-                    moment = theirs
                 else:
                     moment = start_at(lc, w_limit, cal_ptr, iv_start, iv_end, iv_cum)
-                slack = work_at(c, moment, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
-                    c, start[q], cal_ptr, iv_start, iv_end, iv_cum)
+            mine = finish[q] if from_finish else start[q]
+            slack = work_at(c, moment, cal_ptr, iv_start, iv_end, iv_cum) - work_at(
+                c, mine, cal_ptr, iv_start, iv_end, iv_cum)
             if slack < room:
                 room = slack
                 by_start = to_start

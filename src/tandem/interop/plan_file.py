@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 Hours = list[tuple[int, int]]  # working intervals of one day, minutes from midnight
+# What an import makes, in the order the page, the API and the CLI tell it.
+COUNT_NAMES = ("tasks", "links", "calendars", "resources", "assignments", "baselines")
 
 
 @dataclass
@@ -122,3 +124,13 @@ class PlanFile:
             "resources": len(self.resources),
             "assignments": len(self.assignments),
         }
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """'145 tasks, 176 links and 1 calendar': what an import made, zeros left out."""
+    parts = []
+    for name in COUNT_NAMES:
+        number = counts.get(name, 0)
+        if number or name == "tasks":
+            parts.append(f"{number} {name if number != 1 else name[:-1]}")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -26,6 +26,7 @@ from tandem.accounts.access import Access
 from tandem.core.permissions import Permission
 from tandem.errors import DomainError, NotFound
 from tandem.interop import mspdi_write, plan_import
+from tandem.interop.plan_file import describe_counts
 from tandem.projects.queries import get_project
 from tandem.web.errors import status_for
 from tandem.web.pages import organisation_page, signed_in
@@ -34,7 +35,6 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 SESSION_KEY = "plan_import"
 STALE_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
-COUNT_NAMES = ("tasks", "links", "calendars", "resources", "assignments", "baselines")
 
 
 class PlanUploadForm(forms.Form):
@@ -68,16 +68,6 @@ class PlanConfirmForm(forms.Form):
     """The name the imported project takes."""
 
     project_name = forms.CharField(required=False, max_length=200, label="Project name")
-
-
-def describe_counts(counts: dict[str, int]) -> str:
-    """'145 tasks, 176 links and 1 calendar': what an import made, zeros left out."""
-    parts = []
-    for name in COUNT_NAMES:
-        number = counts.get(name, 0)
-        if number or name == "tasks":
-            parts.append(f"{number} {name if number != 1 else name[:-1]}")
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 # -- the waiting file --------------------------------------------------------------------------

@@ -131,12 +131,14 @@ def record_baseline(
             )
         )
     finishes = [row.finish for row in rows if row.finish is not None]
+    # Summaries carry their tasks' totals: the baseline's cost adds up the tasks only.
+    parents = set(project.tasks.exclude(parent=None).values_list("parent_id", flat=True))
     baseline = Baseline.objects.create(
         project=project,
         name=name,
         created_by=access.user,
         finish=max(finishes, default=None),
-        cost=sum(row.cost for row in rows if not _is_parent(row.task_id, project)),
+        cost=sum(row.cost for row in rows if row.task_id not in parents),
     )
     for row in rows:
         row.baseline = baseline
@@ -149,16 +151,6 @@ def record_baseline(
         summary=f"recorded the baseline {name} of {project.name}",
     )
     return baseline
-
-
-def _is_parent(task_id: int | None, project: Project) -> bool:
-    parents: set[int] | None = getattr(project, "_parent_ids", None)
-    if parents is None:
-        parents = set(
-            project.tasks.exclude(parent=None).values_list("parent_id", flat=True).distinct()
-        )
-        project._parent_ids = parents  # type: ignore[attr-defined]
-    return task_id in parents
 
 
 @transaction.atomic
