@@ -8,8 +8,9 @@ An ``Instance`` holds a project as arrays (integer periods). Two ways to level i
   justification. Milliseconds, for every edit.
 - ``level_best``: a genetic algorithm over activity lists with justification (Hartmann;
   Valls et al.), then OR-Tools CP-SAT (interval variables, cumulative constraints) warm-started
-  with the best schedule, within a time limit. Reports the makespan, the lower bound proved
-  and whether the result is optimal.
+  with the best schedule, within a time limit; for small projects with plain finish-to-start
+  links, an exact branch-and-bound (Demeulemeester & Herroelen) runs beside the solver.
+  Reports the makespan, the lower bound proved and whether the result is optimal.
 
 Every link type reduces to a start-to-start minimum lag: FS lag l: S_b >= S_a + d_a + l;
 SS: S_b >= S_a + l; FF: S_b >= S_a + d_a + l - d_b; SF: S_b >= S_a + l - d_b.
@@ -309,6 +310,8 @@ def level_best(
     A genetic algorithm (``schedules`` schedules) gives CP-SAT a warm start for a quarter of
     the time; an instance it cannot close gets a longer genetic search seeded with the
     solver's schedule, then the solver again from the best schedule for the time left.
+    Small classic projects (``leveling_exact``) instead get branch-and-bound beside the
+    solver, in a second thread, for all the time after the genetic algorithm.
     """
     started = time.perf_counter()
     deadline = started + time_limit - 0.25  # room to build the solver's model and answer
@@ -321,8 +324,16 @@ def level_best(
     span = prep.span(start)
     if span == prep.bound or not use_solver:
         return Levelled(start, span, prep.bound, span == prep.bound, count, "genetic")
+    from tandem.core import leveling_exact
     from tandem.core.leveling_cpsat import solve
 
+    if leveling_exact.applies(prep, most=leveling_exact.RACE_ACTIVITIES):
+        # Small classic projects: branch-and-bound beside the solver for all the time left.
+        start, span, bound, optimal = leveling_exact.race(
+            prep, start, prep.bound, max(0.1, deadline - time.perf_counter()), seed, workers
+        )
+        method = "genetic + branch-and-bound beside CP-SAT"
+        return Levelled(start, span, bound, optimal, count, method)
     bound = prep.bound
     solved = solve(prep, start, max(0.1, time_limit * 0.25), seed, workers)
     if solved is not None:
@@ -331,6 +342,7 @@ def level_best(
         bound = max(bound, solved[2])
         if solved[1] < span:
             start, span = solved[0], solved[1]
+    method = "genetic + CP-SAT"
     # Not closed: search longer around the best schedule, then let the solver finish.
     search_until = started + time_limit * 0.7
     if time.perf_counter() < search_until and span > bound:
@@ -338,7 +350,6 @@ def level_best(
         count += more
         if prep.span(found) < span:
             start, span = found, prep.span(found)
-    method = "genetic + CP-SAT"
     remaining = deadline - time.perf_counter()
     if span > bound and remaining > 0.1:
         solved = solve(prep, start, remaining, seed + 2, workers)

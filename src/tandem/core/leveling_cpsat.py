@@ -4,7 +4,8 @@ schedule, it returns the best schedule found, the lower bound it proved and opti
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -12,8 +13,36 @@ if TYPE_CHECKING:
     from tandem.core.leveling import Prepared
 
 
+class Beside:
+    """What the solver shares with a search running beside it in another thread: the best
+    makespan either has found (``shared[0]``), a stop request (``shared[1]``), and a way to
+    stop the solver."""
+
+    def __init__(self, upper: int) -> None:
+        self.shared = np.array([upper, 0], dtype=np.int64)
+        self._solver: Any = None
+        self._lock = threading.Lock()
+
+    def attach(self, solver: Any) -> bool:
+        """Let ``stop`` reach this solver; False when a stop came first."""
+        with self._lock:
+            self._solver = solver
+            return self.shared[1] == 0
+
+    def stop(self) -> None:
+        with self._lock:
+            self.shared[1] = 1
+            if self._solver is not None:
+                self._solver.stop_search()
+
+
 def solve(
-    prep: Prepared, hint: np.ndarray, time_limit: float, seed: int, workers: int
+    prep: Prepared,
+    hint: np.ndarray,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    beside: Beside | None = None,
 ) -> tuple[np.ndarray, int, int, bool] | None:
     """(starts, makespan, lower bound, optimal), or None when no schedule was found."""
     from ortools.sat.python import cp_model
@@ -64,7 +93,20 @@ def solve(
     solver.parameters.use_overload_checker_in_cumulative = True
     solver.parameters.use_hard_precedences_in_cumulative = True
     solver.parameters.exploit_all_precedences = True
-    status = solver.solve(model)
+    if beside is None:
+        status = solver.solve(model)
+    else:
+        if not beside.attach(solver):
+            return None
+        shared = beside.shared
+
+        class Publish(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                found = int(self.objective_value)
+                if found < shared[0]:
+                    shared[0] = found
+
+        status = solver.solve(model, Publish())
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     result = np.array([solver.value(s) for s in starts], dtype=np.int64)
