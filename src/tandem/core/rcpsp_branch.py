@@ -134,10 +134,10 @@ def _remember(keys, head, ent, stored, cut, t, fin):
 
 
 @njit(cache=True)
-def _child(t, fin, started, delay, by_tail, duration, tail, demand, capacity, out):
-    """The node reached by delaying ``delay``: (time, finished, in progress, lower bound,
-    makespan of the whole schedule when every activity has started, else -1). ``out`` gets
-    the finish times (-1 for activities not started)."""
+def _advance(t, fin, started, delay, duration, out):
+    """The node reached by delaying ``delay``: (time, finished, in progress, makespan of the
+    whole schedule when every activity has started, else -1). ``out`` gets the finish times
+    (-1 for activities not started)."""
     n = duration.shape[0]
     keep = started & ~delay
     t2 = 1 << 60
@@ -160,15 +160,18 @@ def _child(t, fin, started, delay, by_tail, duration, tail, demand, capacity, ou
                 running |= _bit(j)
         elif duration[j] > 0:
             complete = False
-    if complete:
+    return t2, finished, running, span if complete else -1
+
+
+@njit(cache=True)
+def _child(t, fin, started, delay, by_tail, duration, tail, demand, capacity, out):
+    """As ``_advance``, with the node's lower bound: (time, finished, in progress, lower
+    bound, makespan when complete else -1)."""
+    t2, finished, running, span = _advance(t, fin, started, delay, duration, out)
+    if span >= 0:
         return t2, finished, running, span, span
-    return (
-        t2,
-        finished,
-        running,
-        _bound(t2, out, finished, by_tail, duration, tail, demand, capacity),
-        -1,
-    )
+    lb = _bound(t2, out, finished, by_tail, duration, tail, demand, capacity)
+    return t2, finished, running, lb, -1
 
 
 @njit(cache=True)
@@ -452,15 +455,12 @@ def search(
             idx[level] += 1
             if ch_lb[level, i] >= cutoff:
                 continue
-            t2, f2, r2, lb, span = _child(
-                lv_t[level], lv_fin[level], lv_open[level], ch_delay[level, i], by_tail,
-                duration, tail, demand, capacity, child_fin,
+            # Complete schedules were taken when the alternatives were listed: this child
+            # has work left, and its bound is known.
+            t2, f2, r2, _ = _advance(
+                lv_t[level], lv_fin[level], lv_open[level], ch_delay[level, i], duration,
+                child_fin,
             )  # fmt: skip
-            if span >= 0:
-                if span < cutoff:
-                    best = cutoff = span
-                    best_fin[:] = child_fin
-                continue
             cut = f2 | r2
             if _dominated(keys, head, ent, cut, t2, child_fin):
                 continue
