@@ -332,7 +332,7 @@ def level_best(
         start, span, bound, optimal = leveling_exact.race(
             prep, start, prep.bound, max(0.1, deadline - time.perf_counter()), seed, workers
         )
-        method = "genetic + branch-and-bound beside CP-SAT"
+        method = "branch-and-bound beside CP-SAT"
         return Levelled(start, span, bound, optimal, count, method)
     bound = prep.bound
     solved = solve(prep, start, max(0.1, time_limit * 0.25), seed, workers)
