@@ -76,6 +76,11 @@ def test_accepting_applies_the_moves_and_ends_the_over_allocation(clash) -> None
     )
     assert moved.start == proposal.moves.get().proposed_start
     assert over_days(project) == 0
+    # The finish the proposal announced is the one the plan now has (that evening, not the
+    # next working morning).
+    assert proposal.finish_after == moved.finish
+    project.refresh_from_db()
+    assert proposal.finish_after == project.finish
 
 
 def test_accepting_some_moves_leaves_the_others(make_project, make_task) -> None:  # type: ignore[no-untyped-def]
@@ -145,12 +150,23 @@ def test_bad_choices_and_rights_are_refused(clash, viewer: User, make_organisati
         level_project(owner, project.pk, thorough=True, time_limit=0)
 
 
-def test_a_thorough_search_levels_too(clash) -> None:  # type: ignore[no-untyped-def]
+def test_a_thorough_search_levels_too_and_proves_the_plan_shortest(clash) -> None:  # type: ignore[no-untyped-def]
     project, _, second = clash
     proposal = level_project(
         owner_of(project.organisation), project.pk, thorough=True, time_limit=2
     )
     assert [m.task_id for m in proposal.moves.all()] == [second.pk]
+    # One designer, two three-day tasks: six days is the shortest possible, and proved.
+    assert proposal.optimal
+    assert proposal.finish_bound == proposal.finish_after
+
+
+def test_a_quick_proposal_gives_the_critical_path_as_its_bound(clash) -> None:  # type: ignore[no-untyped-def]
+    project, first, _ = clash
+    proposal = level_project(owner_of(project.organisation), project.pk)
+    assert not proposal.optimal  # the rules' plan is six days; the bound ignores resources
+    assert proposal.finish_bound == first.finish  # three days: the critical path
+    assert proposal.finish_after is not None and proposal.finish_bound < proposal.finish_after
 
 
 def test_the_api_proposes_shows_and_accepts(clash, api_client) -> None:  # type: ignore[no-untyped-def]
@@ -162,6 +178,7 @@ def test_the_api_proposes_shows_and_accepts(clash, api_client) -> None:  # type:
     assert made.status_code == 201, made.content
     body = made.json()
     assert [m["task_id"] for m in body["moves"]] == [second.pk]
+    assert body["optimal"] is False and body["finish_bound"] < body["finish_after"]
     assert client.get(f"/api/v1/proposals/{body['id']}").json()["status"] == "open"
     accepted = client.post(
         f"/api/v1/proposals/{body['id']}/accept",
@@ -179,9 +196,16 @@ def test_the_page_shows_the_proposal_and_accepts_ticked_moves(clash, browser_cli
     page = client.get(url(project, "leveling/"))
     assert page.status_code == 200
     token = page.cookies["csrftoken"].value
-    client.post(url(project, "leveling/run"), {"mode": "quick", "csrfmiddlewaretoken": token})
-    page = client.get(url(project, "leveling/")).content.decode()
+    made = client.post(
+        url(project, "leveling/run"),
+        {"mode": "thorough", "time_limit": "2", "csrfmiddlewaretoken": token},
+    )
+    assert made.status_code == 302 and "mode=thorough" in made["Location"]
+    page = client.get(made["Location"]).content.decode()
     assert "Icons" in page and "Lena is fully booked" in page
+    # The form keeps the choices made, and the page says the plan is proved shortest.
+    assert 'value="thorough" checked' in page and 'value="2"' in page
+    assert "proven: no levelled plan finishes earlier" in page
     proposal = LevelingProposal.objects.get(project=project, status="open")
     client.post(
         url(project, f"leveling/{proposal.pk}/decide"),

@@ -364,6 +364,10 @@ class LevelingProposal(models.Model):
     plan_version = models.PositiveIntegerField()
     finish_before = models.DateTimeField(null=True, blank=True)
     finish_after = models.DateTimeField(null=True, blank=True)
+    # What the search proved: no levelled plan can finish before ``finish_bound`` (at least
+    # the critical path's finish); ``optimal`` when this plan reaches it.
+    finish_bound = models.DateTimeField(null=True, blank=True)
+    optimal = models.BooleanField(default=False)
     over_before = models.PositiveIntegerField(default=0)  # over-allocated resource-days
     status = models.CharField(max_length=20, default="open", choices=choices_of(PROPOSAL_STATUSES))
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -392,6 +392,10 @@ class ProposalOut(Schema):
     created_at: datetime
     finish_before: datetime | None
     finish_after: datetime | None
+    finish_bound: datetime | None = Field(
+        None, description="No levelled plan can finish before this (proved by the search)"
+    )
+    optimal: bool = Field(False, description="Proved that no levelled plan finishes earlier")
     over_before: int
     moves: list[MoveOut]
 

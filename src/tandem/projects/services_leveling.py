@@ -69,6 +69,16 @@ class _Axis:
         assert aware is not None
         return aware
 
+    def finish(self, period: int, clock: LocalTime) -> datetime:
+        """The aware moment work ending at a period boundary is done: at the end of a working
+        day, that evening (not the next morning, as ``moment`` gives for a start)."""
+        w = self.zero + period * PERIOD
+        k = max(int(np.searchsorted(self.cum, w, side="left")) - 1, 0)
+        local = self.origin + timedelta(minutes=float(self.starts[k] + (w - self.cum[k])))
+        aware = clock.aware(local)
+        assert aware is not None
+        return aware
+
 
 @dataclass
 class _Model:
@@ -275,7 +285,11 @@ def level_project(
         method=result.method,
         plan_version=project.plan_version,
         finish_before=project.finish,
-        finish_after=model.axis.moment(end, model.clock) if inst.size else project.finish,
+        finish_after=model.axis.finish(end, model.clock) if inst.size else project.finish,
+        finish_bound=model.axis.finish(result.lower_bound, model.clock)
+        if inst.size
+        else project.finish,
+        optimal=result.optimal,
         over_before=over_before,
     )
     using = _usage(inst, start)

@@ -3,6 +3,8 @@ which tasks would move, by how much and why, then accept all, accept some, or di
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,12 +19,26 @@ from tandem.projects.views import project_page, tabs
 from tandem.web.pages import organisation_page, signed_in
 
 
-def _back(access: Access, project_id: int) -> HttpResponse:
-    return redirect(
-        reverse(
-            "projects:leveling", kwargs={"org": access.organisation.slug, "project_id": project_id}
-        )
+def _back(access: Access, project_id: int, chosen: dict[str, str] | None = None) -> HttpResponse:
+    """Back to the page, keeping the choices of the form (resource, mode, time limit)."""
+    page = reverse(
+        "projects:leveling", kwargs={"org": access.organisation.slug, "project_id": project_id}
     )
+    return redirect(f"{page}?{urlencode(chosen)}" if chosen else page)
+
+
+def _chosen(request: HttpRequest) -> dict[str, object]:
+    """The form's choices as last made (from the address), else the defaults."""
+    resource = request.GET.get("resource", "")
+    try:
+        limit = float(request.GET.get("time_limit") or 5)
+    except ValueError:
+        limit = 5.0
+    return {
+        "resource": int(resource) if resource.isdigit() else None,
+        "thorough": request.GET.get("mode") == "thorough",
+        "time_limit": f"{limit:g}" if 0 < limit <= 60 else "5",
+    }
 
 
 @require_GET
@@ -43,6 +59,7 @@ def leveling(request: HttpRequest, access: Access, project_id: int) -> HttpRespo
             and proposal.status == "open"
             and proposal.plan_version != project.plan_version,
             "pinned": list(project.tasks.filter(pinned=True)),
+            "chosen": _chosen(request),
         }
     )
     return render(request, "projects/leveling.html", context)
@@ -72,7 +89,12 @@ def leveling_run(request: HttpRequest, access: Access, project_id: int) -> HttpR
         messages.success(
             request, f"Proposal ready: {count} task{'s' if count != 1 else ''} would start later."
         )
-    return _back(access, project.pk)
+    chosen = {
+        key: request.POST.get(key, "")
+        for key in ("resource", "mode", "time_limit")
+        if request.POST.get(key)
+    }
+    return _back(access, project.pk, chosen)
 
 
 @require_POST
