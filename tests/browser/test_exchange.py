@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import screenshot
+from tests.browser.test_projects import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +26,6 @@ PLAN = """id,wbs,name,duration,resources,predecessors,deadline
 7,2.3,Dashboards,4d,Marco Rossi,6,
 8,3,Launch,0d,,7FS+1d,{deadline}
 """
-
-
-def sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", "tandem-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/o/lumen/")
 
 
 def test_import_a_plan_from_csv_with_a_preview_of_its_problems(live_tandem: str, page: Any) -> None:

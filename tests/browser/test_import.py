@@ -11,20 +11,13 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import screenshot
+from tests.browser.test_projects import sign_in
 from tests.shared_data import PROJECT_FILES
 
 pytestmark = pytest.mark.browser
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CONSTRUCTION = PROJECT_FILES / "mpp" / "projectlibre-Commercial_construction_project_plan.mpp"
-
-
-def sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", "tandem-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/o/lumen/")
 
 
 def test_import_the_construction_plan_and_see_its_gantt_chart(live_tandem: str, page: Any) -> None:

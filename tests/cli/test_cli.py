@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 
 from tandem.accounts.models import Membership, Organisation, User
 from tandem.accounts.services import authenticate_token
-from tandem.cli import app
-from tandem.cli.errors import run
 from tandem.demo import DEMO_PASSWORD, DEMO_SLUG, DEMO_USERS
+from tests.cli.conftest import Result
 from tests.conftest import PASSWORD, owner_of
 
 Counts = Callable[[], dict[str, int]]
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def tandem(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., Result]:
-    """Run `tandem ARGS...` through tandem.cli.errors.run, as `main()` does, capturing output."""
-
-    def invoke(*args: str) -> Result:
-        monkeypatch.setattr(sys, "argv", ["tandem", *args])
-        code = run(app)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
 
 
 # -- user add ------------------------------------------------------------------------------------

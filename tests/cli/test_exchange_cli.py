@@ -4,46 +4,21 @@ entry point runs them, on the demo organisation."""
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tandem.accounts.actors import OPERATOR
 from tandem.accounts.models import Organisation
-from tandem.cli import app
-from tandem.cli.errors import run
 from tandem.demo import load_demo
 from tandem.products.models import Metric, Product
 from tandem.projects import services
 from tandem.projects.models import Project, Task
+from tests.cli.conftest import Result
 
 Counts = Callable[[], dict[str, int]]
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def tandem(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., Result]:
-    """Run `tandem ARGS...` through tandem.cli.errors.run, as `main()` does, capturing output."""
-
-    def invoke(*args: str) -> Result:
-        monkeypatch.setattr(sys, "argv", ["tandem", *args])
-        code = run(app)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
 
 
 @pytest.fixture

@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tandem.accounts.models import Organisation, User
-from tandem.cli import app
-from tandem.cli.errors import run
 from tandem.projects.models import Project, Task
+from tests.cli.conftest import Result
 from tests.shared_data import PROJECT_FILES
 
 Counts = Callable[[], dict[str, int]]
 pytestmark = pytest.mark.django_db
 
 LINKS = PROJECT_FILES / "mspdi" / "mpxj-task-links-project2019.xml"
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def tandem(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., Result]:
-    """Run `tandem ARGS...` through tandem.cli.errors.run, as `main()` does, capturing output."""
-
-    def invoke(*args: str) -> Result:
-        monkeypatch.setattr(sys, "argv", ["tandem", *args])
-        code = run(app)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
 
 
 def test_import_makes_a_project_and_ends_with_the_counts(

@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tandem.accounts.models import Organisation
-from tandem.cli import app
-from tandem.cli.errors import run
 from tandem.products import services, services_metrics
 from tandem.products.models import Measurement, Metric, Product
+from tests.cli.conftest import Result
 from tests.conftest import owner_of
 
 Counts = Callable[[], dict[str, int]]
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def tandem(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., Result]:
-    """Run `tandem ARGS...` through tandem.cli.errors.run, as `main()` does, capturing output."""
-
-    def invoke(*args: str) -> Result:
-        monkeypatch.setattr(sys, "argv", ["tandem", *args])
-        code = run(app)
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
 
 
 @pytest.fixture

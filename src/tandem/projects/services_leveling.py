@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from django.db import transaction
@@ -62,18 +62,18 @@ class _Axis:
 
     def moment(self, period: int, clock: LocalTime) -> datetime:
         """The aware start of a period (the next working moment at a boundary)."""
-        w = self.zero + period * PERIOD
-        k = max(int(np.searchsorted(self.cum, w, side="right")) - 1, 0)
-        local = self.origin + timedelta(minutes=float(self.starts[k] + (w - self.cum[k])))
-        aware = clock.aware(local)
-        assert aware is not None
-        return aware
+        return self._at(period, clock, "right")
 
     def finish(self, period: int, clock: LocalTime) -> datetime:
         """The aware moment work ending at a period boundary is done: at the end of a working
         day, that evening (not the next morning, as ``moment`` gives for a start)."""
+        return self._at(period, clock, "left")
+
+    def _at(self, period: int, clock: LocalTime, side: Literal["left", "right"]) -> datetime:
+        # At a boundary between working intervals, "right" picks the later one, "left" the
+        # earlier.
         w = self.zero + period * PERIOD
-        k = max(int(np.searchsorted(self.cum, w, side="left")) - 1, 0)
+        k = max(int(np.searchsorted(self.cum, w, side=side)) - 1, 0)
         local = self.origin + timedelta(minutes=float(self.starts[k] + (w - self.cum[k])))
         aware = clock.aware(local)
         assert aware is not None
